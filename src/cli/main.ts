@@ -1,0 +1,67 @@
+// The `vmcs` command: one-line `vmcs:` errors, exit 0 success, 1 query/source failed, 2 usage or invalid input.
+import { parseArgs } from 'node:util';
+import { SOURCE_SPEC_HELP, SpecError } from '../capabilities/service';
+import { SnapshotError } from '../core/snapshot';
+import { bits } from './bits';
+import type { Context } from './context';
+import { UsageError } from './errors';
+import { lookup } from './lookup';
+import { masks } from './masks';
+import { profiles } from './profiles';
+
+type Command = (ctx: Context) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  lookup: { run: lookup, usage: 'lookup <name|encoding>... [--json]' },
+  masks: { run: masks, usage: 'masks [<field>...] [--source <spec>] [--json]' },
+  bits: { run: bits, usage: 'bits <field> [--value <v>] [--source <spec>] [--json]' },
+  profiles: { run: profiles, usage: 'profiles [--json]' },
+};
+
+const USAGE = [
+  'usage: vmcs <command> [options]',
+  ...Object.values(COMMANDS).map((c) => `  vmcs ${c.usage}`),
+  `source spec: ${SOURCE_SPEC_HELP}`,
+].join('\n');
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  try {
+    const { values, positionals } = (() => {
+      try {
+        return parseArgs({
+          args: argv,
+          allowPositionals: true,
+          options: {
+            json: { type: 'boolean', default: false },
+            source: { type: 'string' },
+            value: { type: 'string' },
+            output: { type: 'string', short: 'o' },
+            help: { type: 'boolean', short: 'h', default: false },
+          },
+        });
+      } catch (e) {
+        throw new UsageError((e as Error).message.split('\n')[0]);
+      }
+    })();
+    const [name, ...args] = positionals;
+    if (values.help || !name) {
+      out(USAGE);
+      return name || values.help ? 0 : 2;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    return await command.run({ args, options: { json: values.json, source: values.source, value: values.value, output: values.output }, out });
+  } catch (e) {
+    if (process.env.VMCS_DEBUG === '1') err(String((e as Error).stack));
+    const message = (e as Error).message.replace(/\s*\n\s*/g, ' ');
+    err(`vmcs: ${message}`);
+    if (e instanceof UsageError || e instanceof SnapshotError || e instanceof SpecError) return 2;
+    return 1; // a failed query or source, or anything unexpected: still one line, never a stack trace
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n')).then((code) => {
+    process.exitCode = code;
+  });
+}

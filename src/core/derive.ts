@@ -1,0 +1,158 @@
+// Capability MSRs -> per-field allowed0/allowed1 masks and field existence, by the rules of Intel SDM Vol. 3D Appendix A.
+import { catalogue, type FieldRecord } from './catalogue';
+import { CONTROLS, CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, HV_CAP_BY_NAME, MSR_NAMES, parseCapabilityBit, type ControlField, type ControlKey } from './controls';
+import { WIDTH_BITS } from './encoding';
+import { bitRanges, bitsOf, hex, MASK64, widthMask } from './hex';
+import type { Masks } from './masks';
+
+const BASIC = 0x480;
+const MISC = 0x485;
+const MISC_VMWRITE_ANY = 29n;
+const BASIC_TRUE_CTLS = 55n;
+const UNRESTRICTED_GUEST = { control: 'proc2' as ControlKey, bit: 7 };
+
+export interface FieldCaps {
+  record: FieldRecord;
+  /** null when the source does not say (e.g. a snapshot without the governing MSR). */
+  masks: Masks | null;
+  /** true / false from the enabling controls; null when unknown. */
+  exists: boolean | null;
+  writable: boolean;
+  /** Where the masks come from, e.g. "IA32_VMX_TRUE_PINBASED_CTLS (0x48d)". */
+  basis: string;
+  notes: string[];
+}
+
+/** What a control field's capability MSR allows, after the SDM's rules for TRUE MSRs and field existence. */
+interface ControlCaps {
+  masks: Masks | null;
+  exists: boolean | null;
+  basis: string;
+  notes: string[];
+}
+
+const msrLabel = (index: number) => `${MSR_NAMES.get(index) ?? 'MSR'} (${hex(BigInt(index))})`;
+
+function splitMasks(value: bigint): Masks {
+  return { allowed0: value & 0xffffffffn, allowed1: value >> 32n };
+}
+
+function controlCaps(c: ControlField, msrs: ReadonlyMap<number, bigint>, known: ReadonlyMap<ControlKey, ControlCaps>): ControlCaps {
+  const notes: string[] = [];
+  if (c.requires) {
+    const parent = known.get(c.requires.control)!;
+    const parentTitle = CONTROL_BY_KEY.get(c.requires.control)!.title;
+    if (!parent.masks) return { masks: null, exists: null, basis: `unknown: ${parentTitle} unknown`, notes };
+    if (!((parent.masks.allowed1 >> BigInt(c.requires.bit)) & 1n)) {
+      return { masks: { allowed0: 0n, allowed1: 0n }, exists: false, basis: `${parentTitle} bit ${c.requires.bit} cannot be 1`, notes };
+    }
+  }
+  let msr = c.msr;
+  const basic = msrs.get(BASIC);
+  if (c.trueMsr !== undefined) {
+    const trueSupported = basic === undefined ? msrs.has(c.trueMsr) : ((basic >> BASIC_TRUE_CTLS) & 1n) === 1n;
+    if (trueSupported && msrs.has(c.trueMsr)) msr = c.trueMsr;
+    else if (trueSupported) notes.push(`IA32_VMX_BASIC bit 55 says ${c.trueMsrName} exists but the source lacks it; default1 bits are shown as must-be-1`);
+  }
+  const value = msrs.get(msr);
+  if (value === undefined) return { masks: null, exists: c.requires ? true : null, basis: `unknown: the source has no ${msrLabel(msr)}`, notes };
+  const masks = c.layout === 'split' ? splitMasks(value) : { allowed0: 0n, allowed1: value };
+  return { masks, exists: true, basis: msrLabel(msr), notes };
+}
+
+/** Converts Hypervisor.framework capability values (hv_vmx_read_capability) to the MSRs they report. */
+export function msrsFromHvCaps(hvCaps: ReadonlyMap<string, bigint>): Map<number, bigint> {
+  const msrs = new Map<number, bigint>();
+  for (const [name, value] of hvCaps) {
+    const msr = HV_CAP_BY_NAME.get(name)?.msr;
+    if (msr !== undefined) msrs.set(msr, value);
+  }
+  return msrs;
+}
+
+export interface DeriveInput {
+  msrs?: ReadonlyMap<number, bigint>;
+  hvCaps?: ReadonlyMap<string, bigint>;
+  /** Per-field masks measured directly (hv_vmx_vcpu_get_cap_write_vmcs); they win over derived ones. */
+  fields?: ReadonlyMap<number, Masks>;
+}
+
+/** Masks and existence of every full-encoding field of the catalogue. */
+export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
+  const msrs = new Map(input.hvCaps ? msrsFromHvCaps(input.hvCaps) : []);
+  for (const [k, v] of input.msrs ?? []) msrs.set(k, v);
+  const haveMsrs = msrs.size > 0;
+
+  const controls = new Map<ControlKey, ControlCaps>();
+  for (const c of CONTROLS) controls.set(c.key, haveMsrs ? controlCaps(c, msrs, controls) : { masks: null, exists: null, basis: 'unknown: no capability MSRs', notes: [] });
+
+  /** One of `requires` allowed-1 -> true; all known and clear -> false; otherwise unknown. */
+  const existence = (record: FieldRecord): boolean | null => {
+    if (record.unknownExistence) return null;
+    if (!record.requires) return true;
+    let unknown = false;
+    for (const ref of record.requires) {
+      const { control, bit } = parseCapabilityBit(ref);
+      const m = controls.get(control)!.masks;
+      if (!m) unknown = true;
+      else if ((m.allowed1 >> BigInt(bit)) & 1n) return true;
+    }
+    return unknown ? null : false;
+  };
+
+  const out = new Map<number, FieldCaps>();
+  for (const record of catalogue().records) {
+    if (record.access !== 'full') continue;
+    const bits = WIDTH_BITS[record.width];
+    const control = CONTROL_BY_FIELD.get(record.encoding);
+    const fixed = FIXED_RULES.get(record.encoding);
+    let caps: Omit<FieldCaps, 'record' | 'writable'>;
+    if (control) {
+      const c = controls.get(control.key)!;
+      caps = { masks: c.masks, exists: existence(record) ?? c.exists, basis: c.basis, notes: [...c.notes] };
+      if (c.exists === false) caps.exists = false;
+    } else {
+      const exists = haveMsrs ? existence(record) : record.requires || record.unknownExistence ? null : true;
+      caps = { masks: null, exists, basis: '', notes: record.unknownExistence ? [record.unknownExistence] : [] };
+      if (record.type === 'read-only') {
+        caps.masks = { allowed0: 0n, allowed1: 0n };
+        const misc = msrs.get(MISC);
+        caps.basis = 'read-only (VM-exit information) field';
+        if (misc !== undefined && (misc >> MISC_VMWRITE_ANY) & 1n) caps.notes.push('IA32_VMX_MISC bit 29 = 1: VMWRITE can write it, but VM entry does not consume it');
+      } else if (exists === false) {
+        caps.masks = { allowed0: 0n, allowed1: 0n };
+        caps.basis = 'field does not exist on this processor';
+      } else if (fixed) {
+        const f0 = msrs.get(fixed.fixed0);
+        const f1 = msrs.get(fixed.fixed1);
+        caps.basis = `${msrLabel(fixed.fixed0)} / ${msrLabel(fixed.fixed1)}`;
+        if (f0 !== undefined && f1 !== undefined) caps.masks = { allowed0: f0, allowed1: f1 };
+        else caps.basis = `unknown: the source lacks ${[f0 === undefined ? msrLabel(fixed.fixed0) : '', f1 === undefined ? msrLabel(fixed.fixed1) : ''].filter(Boolean).join(' and ')}`;
+        const exempt = fixed.unrestrictedGuestExempt;
+        const proc2 = controls.get(UNRESTRICTED_GUEST.control)!.masks;
+        if (exempt && f0 !== undefined && proc2 && (proc2.allowed1 >> BigInt(UNRESTRICTED_GUEST.bit)) & 1n) {
+          caps.notes.push(`with "unrestricted guest" (secondary control bit 7) = 1, bits ${bitRanges(exempt)} (PE, PG) may be 0`);
+        }
+      } else {
+        caps.masks = { allowed0: 0n, allowed1: widthMask(bits) };
+        caps.basis = 'no capability restricts this field: any value of its width';
+      }
+    }
+    const measured = input.fields?.get(record.encoding);
+    if (measured) {
+      caps.masks = measured;
+      caps.basis = 'measured per field (hv_vmx_vcpu_get_cap_write_vmcs)';
+    }
+    if (caps.masks && (caps.masks.allowed0 & ~caps.masks.allowed1 & MASK64) !== 0n) {
+      caps.notes.push(`capability data is contradictory for bits ${bitRanges(bitsOf(caps.masks.allowed0 & ~caps.masks.allowed1))} (required 1 but not allowed 1)`);
+    }
+    out.set(record.encoding, { record, ...caps, writable: record.type !== 'read-only' && caps.exists !== false });
+  }
+  return out;
+}
+
+/** The masks of a high-half record: the upper 32 bits of its full field's masks. */
+export function highHalf(caps: FieldCaps, record: FieldRecord): FieldCaps {
+  const m = caps.masks;
+  return { ...caps, record, masks: m ? { allowed0: m.allowed0 >> 32n, allowed1: m.allowed1 >> 32n } : null };
+}

@@ -1,0 +1,55 @@
+// The JSON shapes of the CLI contract (DESIGN.md §4): every 64-bit value as a "0x…" string.
+import type { Catalogue, FieldRecord } from '../catalogue';
+import { hex } from '../hex';
+import type { FieldReport, ValueCheck } from '../report';
+import type { Snapshot } from '../snapshot';
+
+export function lookupJson(query: string, record: FieldRecord, cat: Catalogue) {
+  const aliases: Record<string, string[]> = {};
+  for (const t of cat.schemes) aliases[t.scheme] = record.aliases[t.scheme] ?? [];
+  return {
+    query,
+    encoding: record.hex,
+    name: record.name,
+    description: record.description,
+    width: record.width,
+    type: record.type,
+    access: record.access,
+    index: record.index,
+    aliases,
+    ...(record.full ? { fullEncoding: record.full.hex } : {}),
+  };
+}
+
+export function sourceJson(id: string, snapshot: Snapshot, reasons: readonly string[]) {
+  return { id, ...snapshot.source, reasons };
+}
+
+export function masksJson(r: FieldReport) {
+  const m = r.caps.masks;
+  return {
+    encoding: r.record.hex,
+    name: r.record.name,
+    allowed0: m ? hex(m.allowed0) : null,
+    allowed1: m ? hex(m.allowed1) : null,
+    exists: r.caps.exists,
+    writable: r.caps.writable,
+    basis: r.caps.basis,
+    ...(r.caps.notes.length ? { notes: r.caps.notes } : {}),
+  };
+}
+
+export function bitsJson(r: FieldReport, check: ValueCheck | null) {
+  return {
+    ...masksJson(r),
+    width: r.record.width,
+    bits: (r.rows ?? []).map((b) => ({ bit: b.bit, name: b.name, state: b.state })),
+    ...(check
+      ? {
+          value: hex(check.value),
+          violations: check.violations.map((b) => ({ bit: b.bit, name: b.name, state: b.state })),
+          adjusted: hex(check.adjusted),
+        }
+      : {}),
+  };
+}

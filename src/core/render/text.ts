@@ -1,0 +1,82 @@
+// Plain-text rendering for the terminal: aligned tables, hex and nibble-grouped binary.
+import type { Catalogue, FieldRecord } from '../catalogue';
+import { bitRanges, hex, nibbles } from '../hex';
+import type { BitState } from '../masks';
+import { bitsIn, type BitRow, type FieldReport, type ValueCheck } from '../report';
+import type { Snapshot } from '../snapshot';
+
+/** Columns padded to their widest cell; the last column is not padded. */
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+}
+
+const STATE_TEXT: Readonly<Record<BitState, string>> = { 'must-be-1': 'must be 1', 'must-be-0': 'must be 0', free: 'free', undefined: 'UNDEFINED' };
+
+export function sourceText(id: string, snapshot: Snapshot, reasons: readonly string[]): string {
+  const s = snapshot.source;
+  const lines = [`source: ${id} (${s.kind})${s.cpu ? ` — ${s.cpu}` : ''}`];
+  if (s.capturedAt) lines.push(`captured: ${s.capturedAt}`);
+  for (const r of reasons) lines.push(`  ${r}`);
+  return lines.join('\n');
+}
+
+export function lookupText(record: FieldRecord, cat: Catalogue): string {
+  const head = `${record.name}  ${record.hex}\n  ${record.description}\n  width ${record.width === 'natural' ? 'natural' : record.width + '-bit'}, type ${record.type}, access ${record.access}, index ${record.index}`;
+  const rows = cat.schemes.filter((t) => record.aliases[t.scheme]?.length).map((t) => [`  ${t.scheme}:`, record.aliases[t.scheme].join(', ')]);
+  return rows.length ? `${head}\n${table(rows)}` : head;
+}
+
+const digits = (r: FieldReport) => r.bits / 4;
+
+/** One-line summary of a field's constraints, e.g. "must be 1: 1, 2, 4; must be 0: 7-31". */
+export function constraintSummary(r: FieldReport): string {
+  if (r.caps.exists === false) return 'does not exist';
+  if (!r.states) return 'unknown';
+  if (r.record.type === 'read-only') return 'read-only';
+  const parts: string[] = [];
+  const one = bitsIn(r, 'mustBe1');
+  const zero = bitsIn(r, 'mustBe0');
+  const undef = bitsIn(r, 'undefined');
+  if (one.length) parts.push(`must be 1: ${bitRanges(one)}`);
+  if (zero.length) parts.push(`must be 0: ${bitRanges(zero)}`);
+  if (undef.length) parts.push(`UNDEFINED: ${bitRanges(undef)}`);
+  return parts.join('; ') || 'any value';
+}
+
+const existsText = (e: boolean | null) => (e === null ? '?' : e ? 'yes' : 'no');
+
+export function masksText(reports: readonly FieldReport[]): string {
+  const rows = [['ENCODING', 'NAME', 'ALLOWED0', 'ALLOWED1', 'EXISTS', 'CONSTRAINTS']];
+  for (const r of reports) {
+    const m = r.caps.masks;
+    rows.push([r.record.hex, r.record.name, m ? hex(m.allowed0, digits(r)) : '?', m ? hex(m.allowed1, digits(r)) : '?', existsText(r.caps.exists), constraintSummary(r)]);
+  }
+  return table(rows);
+}
+
+export function bitsText(r: FieldReport, check: ValueCheck | null): string {
+  const m = r.caps.masks;
+  const out = [`${r.record.name} (${r.record.hex}), ${r.bits}-bit ${r.record.type} field; exists: ${existsText(r.caps.exists)}`];
+  if (r.caps.basis) out.push(`masks from: ${r.caps.basis}`);
+  for (const n of r.caps.notes) out.push(`note: ${n}`);
+  if (!m || !r.rows) return [...out, 'masks: unknown for this source'].join('\n');
+  out.push(table([
+    ['allowed0', hex(m.allowed0, digits(r)), nibbles(m.allowed0, r.bits)],
+    ['allowed1', hex(m.allowed1, digits(r)), nibbles(m.allowed1, r.bits)],
+  ]));
+  out.push(constraintSummary(r));
+  // Reserved bits that must be 0 are the rule, not news: one line for all of them.
+  const quiet = (b: BitRow) => b.state === 'must-be-0' && b.name === 'reserved';
+  const listed = r.rows.filter((b) => !quiet(b) && (b.name || b.state !== 'free'));
+  if (listed.length) out.push('', table([['BIT', 'STATE', 'NAME'], ...listed.map((b) => [String(b.bit).padStart(3), STATE_TEXT[b.state], b.name])]));
+  const reserved = r.rows.filter(quiet).map((b) => b.bit);
+  if (reserved.length) out.push(`bits ${bitRanges(reserved)}: reserved, must be 0`);
+  if (check) {
+    out.push('', `value     ${hex(check.value, digits(r))}`);
+    if (check.violations.length === 0) out.push('violations: none');
+    for (const v of check.violations) out.push(`violation: bit ${v.bit}${v.name ? ` (${v.name})` : ''} ${STATE_TEXT[v.state]}`);
+    out.push(`adjusted  ${hex(check.adjusted, digits(r))}  ((value | allowed0) & allowed1)`);
+  }
+  return out.join('\n');
+}

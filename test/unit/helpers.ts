@@ -1,0 +1,48 @@
+// Shared test helpers: build capability sets from MSR literals, run the CLI in-process or as a child.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { catalogue } from '../../src/core/catalogue';
+import { CapabilitySet } from '../../src/core/capset';
+import type { FieldCaps } from '../../src/core/derive';
+import type { Snapshot } from '../../src/core/snapshot';
+
+export const ROOT = resolve(__dirname, '..', '..', '..');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+export const REFERENCE = join(ROOT, '..', 'shared', 'reference', 'vmx-msr-dumps.json');
+
+export function capsFromMsrs(msrs: Record<string, string>): CapabilitySet {
+  const snapshot: Snapshot = {
+    source: { kind: 'manual', description: 'test' },
+    msrs: new Map(Object.entries(msrs).map(([k, v]) => [parseInt(k, 16), BigInt(v)])),
+  };
+  return new CapabilitySet(snapshot);
+}
+
+export function field(caps: CapabilitySet, name: string): FieldCaps {
+  const record = catalogue().find(name);
+  if (!record) throw new Error(`no field ${name}`);
+  return caps.of(record);
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'vmcs-test-'));
+}
+
+export function writeTemp(name: string, text: string): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,33 @@
+// src/core is pure TypeScript: no vscode, no native modules, no node built-ins.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT } from './helpers';
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+const IMPORT = /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+describe('layering', () => {
+  it('src/core imports only src/core and JSON data', () => {
+    const core = join(ROOT, 'src', 'core');
+    const found: string[] = [];
+    for (const f of files(core)) {
+      for (const m of readFileSync(f, 'utf8').matchAll(IMPORT)) {
+        const spec = m[1] ?? m[2] ?? m[3];
+        if (!spec.startsWith('.')) found.push(`${f.slice(ROOT.length + 1)}: ${spec}`);
+      }
+    }
+    assert.deepEqual(found, []);
+  });
+  it('the check itself sees imports (guards against a pattern that never matches)', () => {
+    const sample = "import * as vscode from 'vscode';\nconst k = require('koffi');";
+    assert.deepEqual([...sample.matchAll(IMPORT)].map((m) => m[1] ?? m[2]), ['vscode', 'koffi']);
+  });
+});
