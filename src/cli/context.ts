@@ -1,5 +1,5 @@
 // What every command gets: parsed options, output streams, and helpers shared by the commands.
-import { load, type Loaded } from '../capabilities/service';
+import { load, type Loaded, type SourceOptions } from '../capabilities/service';
 import { catalogue, type FieldRecord } from '../core/catalogue';
 import { UsageError } from './errors';
 
@@ -14,6 +14,8 @@ export interface Context {
   args: string[];
   options: Options;
   out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
 }
 
 export function resolveField(query: string): FieldRecord {
@@ -22,8 +24,19 @@ export function resolveField(query: string): FieldRecord {
   return r.record;
 }
 
-export function loadSource(ctx: Context): Promise<Loaded> {
-  return load(ctx.options.source ?? 'auto');
+/** Native-source settings of the CLI come from the environment. */
+export function sourceOptions(env: NodeJS.ProcessEnv): SourceOptions {
+  const timeout = env.VMCS_PROBE_TIMEOUT_MS ? Number(env.VMCS_PROBE_TIMEOUT_MS) : undefined;
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`VMCS_PROBE_TIMEOUT_MS=${env.VMCS_PROBE_TIMEOUT_MS} is not a positive number of milliseconds`);
+  return {
+    hvfLibrary: env.VMCS_HVF_LIBRARY || undefined,
+    probeRuntime: env.VMCS_PROBE_RUNTIME || undefined,
+    probeTimeoutMs: timeout,
+  };
+}
+
+export function loadSource(ctx: Context, spec = ctx.options.source ?? 'auto'): Promise<Loaded> {
+  return load(spec, sourceOptions(ctx.env));
 }
 
 export function printJson(ctx: Context, value: unknown): void {

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { SOURCE_SPEC_HELP, SpecError } from '../capabilities/service';
 import { SnapshotError } from '../core/snapshot';
 import { bits } from './bits';
+import { capture } from './capture';
+import { diff } from './diff';
 import type { Context } from './context';
 import { UsageError } from './errors';
 import { lookup } from './lookup';
@@ -16,12 +18,15 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   masks: { run: masks, usage: 'masks [<field>...] [--source <spec>] [--json]' },
   bits: { run: bits, usage: 'bits <field> [--value <v>] [--source <spec>] [--json]' },
   profiles: { run: profiles, usage: 'profiles [--json]' },
+  capture: { run: capture, usage: 'capture [--source <spec>] [-o <file>]' },
+  diff: { run: diff, usage: 'diff <a> <b> [--json]   (snapshot files or source specs)' },
 };
 
 const USAGE = [
   'usage: vmcs <command> [options]',
   ...Object.values(COMMANDS).map((c) => `  vmcs ${c.usage}`),
   `source spec: ${SOURCE_SPEC_HELP}`,
+  'environment: VMCS_HVF_LIBRARY (framework binary), VMCS_PROBE_RUNTIME (entitled node for hvf), VMCS_PROBE_TIMEOUT_MS, VMCS_DEBUG=1',
 ].join('\n');
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -50,7 +55,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(COMMANDS).join(', ')})`);
-    return await command.run({ args, options: { json: values.json, source: values.source, value: values.value, output: values.output }, out });
+    return await command.run({ args, options: { json: values.json, source: values.source, value: values.value, output: values.output }, out, err, env: process.env });
   } catch (e) {
     if (process.env.VMCS_DEBUG === '1') err(String((e as Error).stack));
     const message = (e as Error).message.replace(/\s*\n\s*/g, ' ');
@@ -61,6 +66,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 }
 
 if (require.main === module) {
+  // A closed pipe (`vmcs masks | head`) ends the output quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n')).then((code) => {
     process.exitCode = code;
   });

@@ -106,6 +106,11 @@ export const FIXED_RULES: ReadonlyMap<number, FixedRule> = new Map(
   ]),
 );
 
+/** MSRs that exist only if one of these [MSR, bit] pairs is 1, in an order where each gate comes before what it gates. */
+export const MSR_GATES: ReadonlyMap<number, readonly (readonly [number, number])[]> = new Map(
+  controlsData.msrs.flatMap((m) => (m.existsIf ? [[hexNumber(m.index), m.existsIf.map(([msr, bit]) => [hexNumber(String(msr)), Number(bit)] as const)] as const] : [])),
+);
+
 /** VMX capability MSRs 0x480-0x493 by index. */
 export const MSR_NAMES: ReadonlyMap<number, string> = new Map(controlsData.msrs.map((m) => [hexNumber(m.index), m.name]));
 

@@ -1,6 +1,6 @@
 // Capability MSRs -> per-field allowed0/allowed1 masks and field existence, by the rules of Intel SDM Vol. 3D Appendix A.
 import { catalogue, type FieldRecord } from './catalogue';
-import { CONTROLS, CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, HV_CAP_BY_NAME, MSR_NAMES, parseCapabilityBit, type ControlField, type ControlKey } from './controls';
+import { CONTROLS, CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, HV_CAP_BY_NAME, MSR_GATES, MSR_NAMES, parseCapabilityBit, type ControlField, type ControlKey } from './controls';
 import { WIDTH_BITS } from './encoding';
 import { bitRanges, bitsOf, hex, MASK64, widthMask } from './hex';
 import type { Masks } from './masks';
@@ -155,4 +155,17 @@ export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
 export function highHalf(caps: FieldCaps, record: FieldRecord): FieldCaps {
   const m = caps.masks;
   return { ...caps, record, masks: m ? { allowed0: m.allowed0 >> 32n, allowed1: m.allowed1 >> 32n } : null };
+}
+
+/**
+ * Drops MSRs that do not exist given the gating bits of the others (IA32_VMX_BASIC bit 55 for the TRUE MSRs,
+ * "activate secondary controls" for IA32_VMX_PROCBASED_CTLS2, …): a device or a dump may still return bytes for them.
+ * A gate MSR that is itself absent counts as all zeros.
+ */
+export function pruneAbsentMsrs(msrs: ReadonlyMap<number, bigint>): Map<number, bigint> {
+  const out = new Map(msrs);
+  for (const [index, gates] of MSR_GATES) {
+    if (out.has(index) && !gates.some(([msr, bit]) => ((out.get(msr) ?? 0n) >> BigInt(bit)) & 1n)) out.delete(index);
+  }
+  return out;
 }

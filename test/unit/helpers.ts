@@ -1,6 +1,6 @@
 // Shared test helpers: build capability sets from MSR literals, run the CLI in-process or as a child.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { catalogue } from '../../src/core/catalogue';
@@ -26,8 +26,16 @@ export function field(caps: CapabilitySet, name: string): FieldCaps {
   return caps.of(record);
 }
 
+let scratch: string | undefined;
+
+/** A fresh folder under one per-process scratch folder, removed when the process exits. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'vmcs-test-'));
+  if (!scratch) {
+    scratch = mkdtempSync(join(tmpdir(), 'vmcs-test-'));
+    const root = scratch;
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+  }
+  return mkdtempSync(join(scratch, 'd-'));
 }
 
 export function writeTemp(name: string, text: string): string {

@@ -1,6 +1,7 @@
 // The JSON shapes of the CLI contract (DESIGN.md §4): every 64-bit value as a "0x…" string.
 import type { Catalogue, FieldRecord } from '../catalogue';
 import { hex } from '../hex';
+import type { FieldDiff } from '../compare';
 import type { FieldReport, ValueCheck } from '../report';
 import type { Snapshot } from '../snapshot';
 
@@ -52,4 +53,9 @@ export function bitsJson(r: FieldReport, check: ValueCheck | null) {
         }
       : {}),
   };
+}
+
+export function diffJson(d: FieldDiff) {
+  const side = (f: FieldDiff['a']) => ({ allowed0: f.masks ? hex(f.masks.allowed0) : null, allowed1: f.masks ? hex(f.masks.allowed1) : null, exists: f.exists });
+  return { encoding: d.a.record.hex, name: d.a.record.name, a: side(d.a), b: side(d.b), bits: d.bits };
 }

@@ -2,6 +2,7 @@
 import type { Catalogue, FieldRecord } from '../catalogue';
 import { bitRanges, hex, nibbles } from '../hex';
 import type { BitState } from '../masks';
+import type { FieldDiff } from '../compare';
 import { bitsIn, type BitRow, type FieldReport, type ValueCheck } from '../report';
 import type { Snapshot } from '../snapshot';
 
@@ -77,6 +78,25 @@ export function bitsText(r: FieldReport, check: ValueCheck | null): string {
     if (check.violations.length === 0) out.push('violations: none');
     for (const v of check.violations) out.push(`violation: bit ${v.bit}${v.name ? ` (${v.name})` : ''} ${STATE_TEXT[v.state]}`);
     out.push(`adjusted  ${hex(check.adjusted, digits(r))}  ((value | allowed0) & allowed1)`);
+  }
+  return out.join('\n');
+}
+
+export function diffText(a: string, b: string, diffs: readonly FieldDiff[]): string {
+  if (!diffs.length) return `no differences between ${a} and ${b}`;
+  const out = [`${diffs.length} field${diffs.length === 1 ? '' : 's'} differ between a = ${a} and b = ${b}`];
+  for (const d of diffs) {
+    const masks = (f: FieldDiff['a']) => (f.masks ? `${hex(f.masks.allowed0)}/${hex(f.masks.allowed1)}` : 'unknown');
+    out.push('', `${d.a.record.hex}  ${d.a.record.name}  a: ${masks(d.a)} exists ${existsText(d.a.exists)}  b: ${masks(d.b)} exists ${existsText(d.b.exists)}`);
+    // Named bits one by one; unnamed and reserved bits grouped by their change, as ranges.
+    const rows = d.bits.filter((x) => x.name && !x.name.startsWith('reserved')).map((x) => [`  bit ${x.bit}`, x.name, `a: ${STATE_TEXT[x.a]}`, `b: ${STATE_TEXT[x.b]}`]);
+    const groups = new Map<string, number[]>();
+    for (const x of d.bits) if (!x.name || x.name.startsWith('reserved')) groups.set(`${x.a}|${x.b}`, [...(groups.get(`${x.a}|${x.b}`) ?? []), x.bit]);
+    for (const [key, list] of groups) {
+      const [from, to] = key.split('|') as [BitState, BitState];
+      rows.push([`  bit${list.length > 1 ? 's' : ''} ${bitRanges(list)}`, d.bits.find((x) => x.bit === list[0])!.name ? 'reserved' : '', `a: ${STATE_TEXT[from]}`, `b: ${STATE_TEXT[to]}`]);
+    }
+    if (rows.length) out.push(table(rows));
   }
   return out.join('\n');
 }
