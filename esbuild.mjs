@@ -20,6 +20,7 @@ const common = {
 const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['koffi'], banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/capabilities/probe.ts'], outfile: 'dist/probe.js', external: ['koffi'] },
+  { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'koffi'] },
 ];
 
 // Data the editor reads directly (not through the bundle).

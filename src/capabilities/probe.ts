@@ -2,8 +2,10 @@
 // Started by probe-runner.ts with node or an editor's runtime; never loaded into the extension host.
 import { parseArgs } from 'node:util';
 import { serializeSnapshot, type Snapshot } from '../core/snapshot';
-import { captureHvf, HVF_FRAMEWORK } from './hvf';
-import { captureKvm, KVM_DEVICE } from './kvm';
+import { HVF_FRAMEWORK } from './hvf';
+import { KVM_DEVICE } from './kvm';
+import { captureHvf } from './native/hvf-capture';
+import { captureKvm } from './native/kvm-capture';
 
 const CAPTURES: Record<string, (o: { library?: string; device?: string }) => Snapshot> = {
   hvf: (o) => captureHvf(o.library ?? HVF_FRAMEWORK),

@@ -94,6 +94,11 @@ export class Catalogue {
     return this.byEncoding.get(encoding);
   }
 
+  /** A name of any scheme, exactly as written (what source code references use). */
+  findExact(name: string): FieldRecord | undefined {
+    return this.byName.get(name);
+  }
+
   /** Exact name of any scheme first, then the name ignoring case, then a hex or decimal encoding. */
   find(query: string): FieldRecord | undefined {
     const q = query.trim();

@@ -130,3 +130,14 @@ export function bitLabel(control: ControlField, bit: number): string {
   if (named) return named.name;
   return control.default1 & (1n << BigInt(bit)) ? 'reserved (default1)' : 'reserved';
 }
+
+let bitAliases: Map<string, ControlBit> | undefined;
+
+/** A control bit by any of its names (SDM name or a scheme's constant, e.g. PIN_BASED_NMI_EXITING). */
+export function controlBitByAlias(name: string): ControlBit | undefined {
+  if (!bitAliases) {
+    bitAliases = new Map();
+    for (const c of CONTROLS) for (const b of c.bits) for (const names of Object.values(b.aliases)) for (const n of names) if (!bitAliases.has(n)) bitAliases.set(n, b);
+  }
+  return bitAliases.get(name);
+}

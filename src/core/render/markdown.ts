@@ -1,0 +1,97 @@
+// Markdown for hovers and tree tooltips (one renderer, two call sites). Links are passed in by the caller.
+import type { ControlBit } from '../controls';
+import { CONTROL_BY_KEY } from '../controls';
+import type { Catalogue } from '../catalogue';
+import { bitRanges, hex, nibbles } from '../hex';
+import type { BitState } from '../masks';
+import { bitsIn, type FieldReport } from '../report';
+import type { Snapshot } from '../snapshot';
+
+export interface Link {
+  title: string;
+  /** A full `command:` URI, already encoded. */
+  uri: string;
+}
+
+const STATE_MD: Readonly<Record<BitState, string>> = {
+  'must-be-1': '**must be 1**',
+  'must-be-0': 'must be 0',
+  free: 'free',
+  undefined: '**UNDEFINED** (contradictory capability data)',
+};
+
+const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => '\\' + c);
+
+export function sourceLine(sourceId: string, snapshot: Snapshot): string {
+  const s = snapshot.source;
+  return `Masks from \`${sourceId}\`${s.cpu ? ` — ${esc(s.cpu)}` : ''}${s.capturedAt ? `, captured ${esc(s.capturedAt)}` : ''}`;
+}
+
+export interface FieldMarkdownOptions {
+  /** The name as written at the hover position (shown in the title). */
+  title?: string;
+  sourceId: string;
+  snapshot: Snapshot;
+  links?: readonly Link[];
+  catalogue: Catalogue;
+}
+
+export function fieldMarkdown(r: FieldReport, o: FieldMarkdownOptions): string {
+  const rec = r.record;
+  const out: string[] = [];
+  out.push(`### \`${o.title ?? rec.name}\` — ${esc(rec.name)}`, '', '---', '');
+  out.push('| encoding | width | type | access |', '|---|---|---|---|');
+  out.push(`| \`${rec.hex}\` | ${rec.width === 'natural' ? 'natural' : rec.width + '-bit'} | ${rec.type} | ${rec.access} |`, '');
+  out.push(esc(rec.description), '');
+  const others = o.catalogue.schemes
+    .filter((t) => rec.aliases[t.scheme]?.length)
+    .map((t) => `${t.scheme}: ${rec.aliases[t.scheme].map((n) => `\`${n}\``).join(', ')}`);
+  if (others.length) out.push(others.join(' · '), '');
+  out.push(sourceLine(o.sourceId, o.snapshot), '');
+  if (r.caps.exists === false) out.push(`$(error) **Does not exist on this CPU**: ${esc(r.caps.basis)}. A VMWRITE to it fails.`, '');
+  else if (r.caps.exists === null && r.caps.basis.startsWith('unknown')) out.push(`$(question) Existence unknown: ${esc(r.caps.basis)}`, '');
+  if (rec.type === 'read-only') out.push('$(lock) Read-only (VM-exit information): not writable.', '');
+  const m = r.caps.masks;
+  if (!m) {
+    out.push(`Masks: unknown for this source (${esc(r.caps.basis)}).`);
+  } else if (rec.type !== 'read-only' && r.caps.exists !== false) {
+    const digits = r.bits / 4;
+    out.push('```', `allowed0 ${hex(m.allowed0, digits)}  ${nibbles(m.allowed0, r.bits)}`, `allowed1 ${hex(m.allowed1, digits)}  ${nibbles(m.allowed1, r.bits)}`, '```', '');
+    const one = bitsIn(r, 'mustBe1');
+    const zero = bitsIn(r, 'mustBe0');
+    const undef = bitsIn(r, 'undefined');
+    out.push(`**must be 1:** ${one.length ? `bits ${bitRanges(one)}` : 'none'}  `);
+    out.push(`**must be 0:** ${zero.length ? `bits ${bitRanges(zero)}` : 'none'}  `);
+    if (undef.length) out.push(`$(warning) **undefined (allowed0 = 1, allowed1 = 0):** bits ${bitRanges(undef)}  `);
+    out.push(`From ${esc(r.caps.basis)}.`, '');
+    const named = (r.rows ?? []).filter((b) => b.name && !(b.name === 'reserved' && b.state === 'must-be-0'));
+    if (named.length) {
+      out.push('| bit | name | state |', '|--:|---|---|');
+      for (const b of named) out.push(`| ${b.bit} | ${esc(b.name)} | ${STATE_MD[b.state]} |`);
+      out.push('');
+    }
+  }
+  for (const n of r.caps.notes) out.push(`$(info) ${esc(n)}`, '');
+  if (o.links?.length) out.push(o.links.map((l) => `[${l.title}](${l.uri})`).join(' · '));
+  return out.join('\n');
+}
+
+export function bitMarkdown(bit: ControlBit, state: BitState | undefined, name: string, o: { sourceId: string; snapshot: Snapshot; links?: readonly Link[] }): string {
+  const control = CONTROL_BY_KEY.get(bit.control)!;
+  const out = [
+    `### \`${name}\` — ${esc(bit.name)}`,
+    '',
+    '---',
+    '',
+    `Bit ${bit.bit} of ${esc(control.title)} (\`0x${control.field.toString(16).padStart(4, '0')}\`), mask \`${hex(1n << BigInt(bit.bit))}\``,
+    '',
+    esc(bit.description),
+    '',
+    state ? `On this CPU: ${STATE_MD[state]}` : 'On this CPU: unknown',
+    '',
+    sourceLine(o.sourceId, o.snapshot),
+  ];
+  if (bit.default1) out.push('', 'A default1 control: 1 unless the TRUE capability MSR allows 0.');
+  if (o.links?.length) out.push('', o.links.map((l) => `[${l.title}](${l.uri})`).join(' · '));
+  return out.join('\n');
+}

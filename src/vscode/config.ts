@@ -1,0 +1,74 @@
+// Typed view of the settings. Native paths are read only in a trusted workspace; in Restricted Mode the
+// source is limited to profiles and snapshots, so no probe, device, library or runtime is ever used.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SourceOptions } from '../capabilities/service';
+
+export const SECTION = 'vmcsInspector';
+
+export type SourceSetting = 'auto' | 'hvf' | 'kvm' | 'msr' | 'snapshot' | 'profile';
+
+export interface SourceChoice {
+  spec: string;
+  options: SourceOptions;
+  /** Set when Restricted Mode changed what the settings asked for. */
+  restricted?: string;
+}
+
+export class Config {
+  private get cfg() {
+    return vscode.workspace.getConfiguration(SECTION);
+  }
+
+  get hoverEnabled(): boolean {
+    return this.cfg.get<boolean>('hover.enabled', true);
+  }
+
+  get namingScheme(): string {
+    return this.cfg.get<string>('namingScheme', 'sdm');
+  }
+
+  get profile(): string {
+    return this.cfg.get<string>('profile', '');
+  }
+
+  /** The source spec and options the settings ask for, after the workspace-trust rules. */
+  sourceChoice(): SourceChoice {
+    const setting = this.cfg.get<SourceSetting>('source', 'auto');
+    const profileSpec = `profile:${this.profile}`;
+    const snapshotSpec = () => {
+      const p = this.cfg.get<string>('snapshotPath', '');
+      const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      return `snapshot:${p && !path.isAbsolute(p) && root ? path.join(root, p) : p}`;
+    };
+    if (setting === 'snapshot') return { spec: snapshotSpec(), options: { defaultProfile: this.profile } };
+    if (setting === 'profile') return { spec: profileSpec, options: {} };
+    if (!vscode.workspace.isTrusted) {
+      return {
+        spec: profileSpec,
+        options: {},
+        restricted: vscode.l10n.t('Restricted Mode: the {0} source is not used (no probe or device access in an untrusted workspace)', setting),
+      };
+    }
+    const str = (key: string) => this.cfg.get<string>(key, '') || undefined;
+    return {
+      spec: setting,
+      options: {
+        hvfLibrary: str('hvf.library'),
+        probeRuntime: str('hvf.runtime'),
+        kvmDevice: str('kvm.device'),
+        msrDevice: str('msr.device'),
+        probeTimeoutMs: this.cfg.get<number>('probe.timeoutMs'),
+        defaultProfile: this.profile,
+      },
+    };
+  }
+
+  async update(key: string, value: unknown): Promise<void> {
+    await this.cfg.update(key, value, vscode.ConfigurationTarget.Global);
+  }
+
+  affects(e: vscode.ConfigurationChangeEvent, ...keys: string[]): boolean {
+    return keys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+  }
+}

@@ -1,0 +1,25 @@
+// Entry point: wires the glue together. Capabilities load in the background; hovers wait for them.
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { Ctx } from './ctx';
+import { LANGUAGES, VmcsHoverProvider } from './hover';
+import { registerStatus } from './status';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const t0 = performance.now();
+  const ctx = new Ctx(context);
+  ctx.subscribe(vscode.languages.registerHoverProvider(LANGUAGES.map((language) => ({ language })), new VmcsHoverProvider(ctx)));
+  registerCommands(ctx);
+  registerStatus(ctx);
+  ctx.subscribe(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (ctx.config.affects(e, 'source', 'snapshotPath', 'profile', 'hvf', 'kvm', 'msr', 'probe')) void ctx.store.reload();
+      if (ctx.config.affects(e, 'namingScheme')) ctx.tree.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void ctx.store.reload()),
+  );
+  void ctx.store.reload();
+  ctx.log.info(`activated in ${(performance.now() - t0).toFixed(2)} ms (trusted: ${vscode.workspace.isTrusted})`);
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,45 @@
+// Hovers on VMCS field names (every scheme), raw encodings passed to accessors, and control-bit names.
+import * as vscode from 'vscode';
+import { catalogue } from '../core/catalogue';
+import { CONTROL_BY_KEY } from '../core/controls';
+import { bitState } from '../core/masks';
+import { referenceAt } from '../core/reference';
+import { bitMarkdown, fieldMarkdown } from '../core/render/markdown';
+import { fieldReport } from '../core/report';
+import type { Ctx } from './ctx';
+import { commandLink, fieldLinks, trustedMarkdown } from './links';
+
+export const LANGUAGES = ['c', 'cpp', 'objective-c', 'objective-cpp', 'rust', 'swift', 'go', 'asm'];
+
+export class VmcsHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly ctx: Ctx) {}
+
+  async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    if (!this.ctx.config.hoverEnabled) return undefined;
+    const ref = referenceAt(doc.lineAt(pos.line).text, pos.character);
+    if (!ref) return undefined;
+    const loaded = await this.ctx.store.current();
+    if (!loaded || token.isCancellationRequested) return undefined;
+    const range = new vscode.Range(pos.line, ref.start, pos.line, ref.end);
+    if (ref.kind === 'bit') {
+      const control = CONTROL_BY_KEY.get(ref.bit.control)!;
+      const record = catalogue().byEncodingNumber(control.field)!;
+      const masks = loaded.caps.of(record).masks;
+      const text = bitMarkdown(ref.bit, masks ? bitState(masks, ref.bit.bit) : undefined, ref.text, {
+        sourceId: loaded.source.id,
+        snapshot: loaded.caps.snapshot,
+        links: [commandLink(`$(list-tree) ${vscode.l10n.t('Show in tree')}`, 'vmcsInspector.showInTree', record.hex, ref.bit.bit)],
+      });
+      return new vscode.Hover(trustedMarkdown(text), range);
+    }
+    const report = fieldReport(ref.record, loaded.caps.of(ref.record));
+    const text = fieldMarkdown(report, {
+      title: ref.text,
+      sourceId: loaded.source.id,
+      snapshot: loaded.caps.snapshot,
+      links: fieldLinks(ref.record.hex),
+      catalogue: catalogue(),
+    });
+    return new vscode.Hover(trustedMarkdown(text), range);
+  }
+}

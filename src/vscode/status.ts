@@ -1,0 +1,25 @@
+// Status bar: the current capability source, progress while a probe runs, a link to change the source.
+import * as vscode from 'vscode';
+import type { Ctx } from './ctx';
+import { trustedMarkdown } from './links';
+import { sourceLine } from '../core/render/markdown';
+
+export function registerStatus(ctx: Ctx): void {
+  const item = vscode.window.createStatusBarItem('vmcsInspector.source', vscode.StatusBarAlignment.Right, 100);
+  item.name = vscode.l10n.t('VMCS capability source');
+  item.command = 'vmcsInspector.selectSource';
+  const update = () => {
+    const loaded = ctx.store.now;
+    if (ctx.store.loading) item.text = `$(loading~spin) VMCS: ${vscode.l10n.t('reading…')}`;
+    else if (loaded) item.text = `$(circuit-board) VMCS: ${loaded.source.id}${ctx.store.restricted ? ' $(shield)' : ''}`;
+    else item.text = `$(error) VMCS: ${vscode.l10n.t('no source')}`;
+    const lines = loaded ? [sourceLine(loaded.source.id, loaded.caps.snapshot), '', ...loaded.reasons.map((r) => `- ${r}`)] : [];
+    if (ctx.store.lastError) lines.push('', `$(error) ${ctx.store.lastError}`);
+    lines.push('', `[$(gear) ${vscode.l10n.t('Change source')}](command:vmcsInspector.selectSource)`);
+    item.tooltip = trustedMarkdown(lines.join('\n'));
+    void vscode.commands.executeCommand('setContext', 'vmcsInspector.state', ctx.store.state);
+  };
+  ctx.subscribe(item, ctx.store.onDidChange(update));
+  update();
+  item.show();
+}

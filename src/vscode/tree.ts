@@ -1,0 +1,175 @@
+// The VMCS tree: the source, then fields grouped by type and width, control fields expanding into their bits.
+// Labels are names (stable), values go in the description, tooltips are built lazily by the shared renderer.
+import * as vscode from 'vscode';
+import { catalogue, type FieldRecord } from '../core/catalogue';
+import { TYPE_TITLES, TYPES, WIDTHS, type FieldType, type Width } from '../core/encoding';
+import { hex } from '../core/hex';
+import type { BitState } from '../core/masks';
+import { fieldMarkdown, sourceLine } from '../core/render/markdown';
+import { constraintSummary } from '../core/render/text';
+import { fieldReport, type FieldReport } from '../core/report';
+import type { Ctx } from './ctx';
+import { fieldLinks, trustedMarkdown } from './links';
+
+export type Node =
+  | { kind: 'source'; id: string }
+  | { kind: 'group'; id: string; type: FieldType }
+  | { kind: 'width'; id: string; type: FieldType; width: Width }
+  | { kind: 'field'; id: string; record: FieldRecord }
+  | { kind: 'bit'; id: string; record: FieldRecord; bit: number };
+
+const WIDTH_TITLES: Readonly<Record<Width, string>> = { '16': '16-bit', '32': '32-bit', '64': '64-bit', natural: 'Natural-width' };
+
+const BIT_ICONS: Readonly<Record<BitState, vscode.ThemeIcon>> = {
+  'must-be-1': new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')),
+  'must-be-0': new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  free: new vscode.ThemeIcon('circle-large-outline'),
+  undefined: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+};
+
+/** Has the field anything to say beyond "any value of its width"? */
+export function isConstrained(r: FieldReport): boolean {
+  return r.caps.exists === false || r.record.type === 'read-only' || !r.states || r.states.mustBe1 !== 0n || r.states.mustBe0 !== 0n || r.states.undefined !== 0n;
+}
+
+export class VmcsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, Node>();
+  private constrainedOnly = false;
+  readonly view: vscode.TreeView<Node>;
+
+  constructor(private readonly ctx: Ctx) {
+    this.view = vscode.window.createTreeView('vmcsInspector.fields', { treeDataProvider: this, showCollapseAll: true });
+    ctx.store.onDidChange(() => this.refresh());
+  }
+
+  private node<T extends Node>(n: T): T {
+    const known = this.nodes.get(n.id);
+    if (known) return known as T;
+    this.nodes.set(n.id, n);
+    return n;
+  }
+
+  fieldNode(record: FieldRecord): Node {
+    return this.node({ kind: 'field', id: `field:${record.hex}`, record });
+  }
+
+  bitNode(record: FieldRecord, bit: number): Node {
+    return this.node({ kind: 'bit', id: `bit:${record.hex}:${bit}`, record, bit });
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  setConstrainedOnly(on: boolean): void {
+    this.constrainedOnly = on;
+    void vscode.commands.executeCommand('setContext', 'vmcsInspector.constrainedOnly', on);
+    this.refresh();
+  }
+
+  private report(record: FieldRecord): FieldReport | undefined {
+    const loaded = this.ctx.store.now;
+    return loaded ? fieldReport(record, loaded.caps.of(record)) : undefined;
+  }
+
+  private visible(record: FieldRecord): boolean {
+    if (!this.constrainedOnly) return true;
+    const r = this.report(record);
+    return !r || isConstrained(r);
+  }
+
+  getChildren(n?: Node): Node[] {
+    const loaded = this.ctx.store.now;
+    if (!loaded) return [];
+    const records = catalogue().records;
+    if (!n) return [this.node({ kind: 'source', id: 'source' }), ...TYPES.map((type) => this.node({ kind: 'group', id: `group:${type}`, type }))];
+    if (n.kind === 'group') {
+      return WIDTHS.filter((w) => records.some((r) => r.type === n.type && r.width === w && this.visible(r))).map((width) =>
+        this.node({ kind: 'width', id: `group:${n.type}:${width}`, type: n.type, width }),
+      );
+    }
+    if (n.kind === 'width') return records.filter((r) => r.type === n.type && r.width === n.width && this.visible(r)).map((r) => this.fieldNode(r));
+    if (n.kind === 'field') {
+      const r = this.report(n.record);
+      return (r?.rows ?? []).filter((b) => b.name && !(b.name === 'reserved' && b.state === 'must-be-0')).map((b) => this.bitNode(n.record, b.bit));
+    }
+    return [];
+  }
+
+  getParent(n: Node): Node | undefined {
+    if (n.kind === 'bit') return this.fieldNode(n.record);
+    if (n.kind === 'field') return this.node({ kind: 'width', id: `group:${n.record.type}:${n.record.width}`, type: n.record.type, width: n.record.width });
+    if (n.kind === 'width') return this.node({ kind: 'group', id: `group:${n.type}`, type: n.type });
+    return undefined;
+  }
+
+  getTreeItem(n: Node): vscode.TreeItem {
+    const loaded = this.ctx.store.now;
+    const None = vscode.TreeItemCollapsibleState.None;
+    if (n.kind === 'source') {
+      const item = new vscode.TreeItem(vscode.l10n.t('Source'), None);
+      item.id = n.id;
+      item.description = loaded ? `${loaded.source.id}${loaded.caps.snapshot.source.cpu ? ` — ${loaded.caps.snapshot.source.cpu}` : ''}` : '';
+      item.iconPath = new vscode.ThemeIcon('circuit-board');
+      item.tooltip = loaded ? trustedMarkdown([sourceLine(loaded.source.id, loaded.caps.snapshot), '', ...loaded.reasons.map((r) => `- ${r}`)].join('\n')) : undefined;
+      item.command = { command: 'vmcsInspector.selectSource', title: vscode.l10n.t('Select Capability Source…') };
+      item.contextValue = 'source';
+      return item;
+    }
+    if (n.kind === 'group' || n.kind === 'width') {
+      const item = new vscode.TreeItem(n.kind === 'group' ? TYPE_TITLES[n.type] : WIDTH_TITLES[n.width], vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = n.id;
+      item.contextValue = n.kind;
+      return item;
+    }
+    const r = this.report(n.record)!;
+    if (n.kind === 'field') {
+      const controlBits = (r.rows ?? []).some((b) => b.name && b.name !== 'reserved');
+      const item = new vscode.TreeItem(this.label(n.record), controlBits ? vscode.TreeItemCollapsibleState.Collapsed : None);
+      item.id = n.id;
+      const m = r.caps.masks;
+      item.description = `${n.record.hex}  ${m ? `${hex(m.allowed0, r.bits / 4)} / ${hex(m.allowed1, r.bits / 4)}` : '?'}  ${constraintSummary(r)}`;
+      item.iconPath = new vscode.ThemeIcon(
+        r.caps.exists === false ? 'circle-slash' : n.record.type === 'read-only' ? 'lock' : !m ? 'question' : isConstrained(r) ? 'symbol-constant' : 'symbol-field',
+      );
+      item.contextValue = 'field';
+      return item;
+    }
+    const row = r.rows![n.bit];
+    const item = new vscode.TreeItem(`${n.bit}: ${row.name}`, None);
+    item.id = n.id;
+    item.description = row.state.replace(/-/g, ' ');
+    item.iconPath = BIT_ICONS[row.state];
+    item.tooltip = row.description ? `${row.name}: ${row.description}` : row.name;
+    item.contextValue = 'bit';
+    return item;
+  }
+
+  /** Tooltips of fields are built only when shown. */
+  resolveTreeItem(item: vscode.TreeItem, n: Node): vscode.TreeItem {
+    const loaded = this.ctx.store.now;
+    if (n.kind === 'field' && loaded) {
+      const r = fieldReport(n.record, loaded.caps.of(n.record));
+      item.tooltip = trustedMarkdown(fieldMarkdown(r, { sourceId: loaded.source.id, snapshot: loaded.caps.snapshot, catalogue: catalogue(), links: fieldLinks(n.record.hex).slice(1) }));
+    }
+    return item;
+  }
+
+  label(record: FieldRecord): string {
+    const scheme = this.ctx.config.namingScheme;
+    return (scheme !== 'sdm' && record.aliases[scheme]?.[0]) || record.name;
+  }
+
+  async reveal(record: FieldRecord, bit?: number): Promise<void> {
+    if (this.constrainedOnly && !this.visible(record)) this.setConstrainedOnly(false);
+    const target = bit === undefined ? this.fieldNode(record) : this.bitNode(record, bit);
+    await this.view.reveal(target, { select: true, focus: true, expand: bit === undefined ? 1 : false });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.view.dispose();
+  }
+}
