@@ -43,17 +43,12 @@ export function fieldMarkdown(r: FieldReport, o: FieldMarkdownOptions): string {
   out.push('| encoding | width | type | access |', '|---|---|---|---|');
   out.push(`| \`${rec.hex}\` | ${rec.width === 'natural' ? 'natural' : rec.width + '-bit'} | ${rec.type} | ${rec.access} |`, '');
   out.push(esc(rec.description), '');
-  const others = o.catalogue.schemes
-    .filter((t) => rec.aliases[t.scheme]?.length)
-    .map((t) => `${t.scheme}: ${rec.aliases[t.scheme].map((n) => `\`${n}\``).join(', ')}`);
-  if (others.length) out.push(others.join(' · '), '');
-  out.push(sourceLine(o.sourceId, o.snapshot), '');
   if (r.caps.exists === false) out.push(`$(error) **Does not exist on this CPU**: ${esc(r.caps.basis)}. A VMWRITE to it fails.`, '');
   else if (r.caps.exists === null && r.caps.basis.startsWith('unknown')) out.push(`$(question) Existence unknown: ${esc(r.caps.basis)}`, '');
   if (rec.type === 'read-only') out.push('$(lock) Read-only (VM-exit information): not writable.', '');
   const m = r.caps.masks;
   if (!m) {
-    out.push(`Masks: unknown for this source (${esc(r.caps.basis)}).`);
+    out.push(`Masks: unknown for this source (${esc(r.caps.basis)}).`, '');
   } else if (rec.type !== 'read-only' && r.caps.exists !== false) {
     const digits = r.bits / 4;
     out.push('```', `allowed0 ${hex(m.allowed0, digits)}  ${nibbles(m.allowed0, r.bits)}`, `allowed1 ${hex(m.allowed1, digits)}  ${nibbles(m.allowed1, r.bits)}`, '```', '');
@@ -63,15 +58,19 @@ export function fieldMarkdown(r: FieldReport, o: FieldMarkdownOptions): string {
     out.push(`**must be 1:** ${one.length ? `bits ${bitRanges(one)}` : 'none'}  `);
     out.push(`**must be 0:** ${zero.length ? `bits ${bitRanges(zero)}` : 'none'}  `);
     if (undef.length) out.push(`$(warning) **undefined (allowed0 = 1, allowed1 = 0):** bits ${bitRanges(undef)}  `);
-    out.push(`From ${esc(r.caps.basis)}.`, '');
-    const named = (r.rows ?? []).filter((b) => b.name && !(b.name === 'reserved' && b.state === 'must-be-0'));
-    if (named.length) {
-      out.push('| bit | name | state |', '|--:|---|---|');
-      for (const b of named) out.push(`| ${b.bit} | ${esc(b.name)} | ${STATE_MD[b.state]} |`);
-      out.push('');
-    }
+  }
+  out.push(`${sourceLine(o.sourceId, o.snapshot)}${r.caps.basis && m ? ` (${esc(r.caps.basis)})` : ''}`, '');
+  const named = m && rec.type !== 'read-only' ? (r.rows ?? []).filter((b) => b.name && !(b.name === 'reserved' && b.state === 'must-be-0')) : [];
+  if (named.length) {
+    out.push('| bit | name | state |', '|--:|---|---|');
+    for (const b of named) out.push(`| ${b.bit} | ${esc(b.name)} | ${STATE_MD[b.state]} |`);
+    out.push('');
   }
   for (const n of r.caps.notes) out.push(`$(info) ${esc(n)}`, '');
+  const others = o.catalogue.schemes
+    .filter((t) => rec.aliases[t.scheme]?.length)
+    .map((t) => `${t.scheme} \`${rec.aliases[t.scheme][0]}\``);
+  if (others.length) out.push(`Also: ${others.join(' · ')}`, '');
   if (o.links?.length) out.push(o.links.map((l) => `[${l.title}](${l.uri})`).join(' · '));
   return out.join('\n');
 }

@@ -1,0 +1,171 @@
+// End-to-end: the packaged extension in a real VS Code (code-server), driven through Debian's chromium.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { buildVsix, CodeServer, copyWorkspace, launchBrowser, RESULTS, ROOT, toolchain, Workbench } from './workbench';
+
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'workspace');
+const isAmd = readFileSync('/proc/cpuinfo', 'utf8').includes('AuthenticAMD');
+// The default embedded profile (Coffee Lake i7-9750H): pin-based allowed0 0x16, allowed1 0x7f.
+const PIN_ALLOWED0 = 'allowed0 0x00000016';
+const PIN_ALLOWED1 = 'allowed1 0x0000007f';
+
+const lineOf = (file: string, text: string) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+
+let cache = '';
+let vsix = '';
+let browser: Browser;
+
+before(async () => {
+  cache = toolchain();
+  vsix = buildVsix();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+describe('editor, trusted workspace', { timeout: 600000 }, () => {
+  let server: CodeServer;
+  let wb: Workbench;
+
+  before(async () => {
+    // On a host without VMX, auto runs the real kvm probe inside VS Code and falls back to the default profile.
+    server = await CodeServer.start({ cache, vsix, workspace: copyWorkspace(FIXTURES, 'trusted'), trustAll: true, name: 'trusted', settings: isAmd ? {} : { 'vmcsInspector.source': 'profile' } });
+    wb = await Workbench.open(browser, server.url);
+  });
+
+  after(async () => {
+    await wb?.page.close();
+    await server?.stop();
+  });
+
+  it('hovers VMCS_CTRL_PIN_BASED in Apple Hypervisor.framework code with 0x4000 and the default profile masks', async () => {
+    await wb.openFile('vcpu.c', 'VMCS_CTRL_PIN_BASED');
+    const text = await wb.hover('VMCS_CTRL_PIN_BASED', 'Pin-based VM-execution controls');
+    await wb.screenshot('hover-apple-pin-based');
+    assert.match(text, /0x4000/);
+    assert.ok(text.includes(PIN_ALLOWED0) && text.includes(PIN_ALLOWED1), text);
+    assert.match(text, /profile:coffeelake-i7-9750h/);
+    assert.match(text, /must be 1:\s*bits 1, 2, 4/);
+    assert.match(text, /Show in tree/);
+  });
+
+  it('hovers a raw 0x681e passed to hv_vmx_vcpu_write_vmcs as Guest RIP', async () => {
+    await wb.goToLine(lineOf(join(FIXTURES, 'apple-hvf', 'vcpu.c'), '0x681e'));
+    const text = await wb.hover('0x681e', 'Guest RIP');
+    assert.match(text, /natural/);
+  });
+
+  it('gives no hover of its own on an unrelated identifier', async () => {
+    const text = await wb.hoverTextAfterRest('setup_controls');
+    assert.doesNotMatch(text, /Masks from|VM-execution|allowed0/);
+  });
+
+  it('hovers PIN_BASED_VM_EXEC_CONTROL in KVM-style code with the same field and masks', async () => {
+    await wb.openFile('vmx_setup.c', 'PIN_BASED_VM_EXEC_CONTROL');
+    const text = await wb.hover('PIN_BASED_VM_EXEC_CONTROL', 'Pin-based VM-execution controls');
+    await wb.screenshot('hover-kvm-pin-based');
+    assert.match(text, /0x4000/);
+    assert.ok(text.includes(PIN_ALLOWED0) && text.includes(PIN_ALLOWED1), text);
+  });
+
+  it('shows the source in the status bar, with why hardware sources were not used', async () => {
+    const status = await wb.statusBarText('VMCS:');
+    assert.match(status, /profile:coffeelake-i7-9750h/);
+    const log = server.extensionLog();
+    assert.match(log, /activated in [\d.]+ ms/);
+    if (isAmd) assert.match(log, /kvm not used: this host has no VMX capability MSRs/);
+  });
+
+  it('Look Up Field… finds a field by partial name and opens it in the tree', async () => {
+    await wb.command('VMCS: Look Up Field…');
+    await wb.pick('VMCS field', 'pin_based_vm', 'Pin-based VM-execution controls');
+    await wb.page.locator('.part.sidebar .monaco-list-row.selected', { hasText: 'Pin-based VM-execution controls' }).waitFor({ state: 'visible', timeout: 15000 });
+    const rows = await wb.sideBarRows();
+    for (const label of ['Source', 'Control', 'Read-only data', 'Guest state', 'Host state']) assert.ok(rows.some((r) => r.startsWith(label + ' |')), `${label} in ${rows.join('; ')}`);
+    assert.ok(rows.some((r) => r.startsWith('Source |') && r.includes('profile:coffeelake-i7-9750h')));
+  });
+
+  it('the tree expands a control field into its named bits', async () => {
+    await wb.page.locator('.part.sidebar .monaco-list-row.selected', { hasText: 'Pin-based VM-execution controls' }).click();
+    await wb.page.keyboard.press('ArrowRight');
+    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'External-interrupt exiting' }).waitFor({ state: 'visible', timeout: 15000 });
+    const rows = await wb.sideBarRows();
+    await wb.screenshot('tree-pin-based-bits');
+    assert.ok(rows.some((r) => r.startsWith('3: NMI exiting | free')), rows.join('; '));
+    assert.ok(rows.some((r) => r.startsWith('1: reserved (default1) | must be 1')), rows.join('; '));
+    assert.ok(rows.some((r) => r.startsWith('7: Process posted interrupts | must be 0')), rows.join('; '));
+  });
+
+  it('Check Value Against Masks… names a must-be-1 violation and the adjusted value', async () => {
+    await wb.command('VMCS: Check Value Against Masks…');
+    await wb.pick('Field to check', 'VMCS_CTRL_VMENTRY_CONTROLS', 'VM-entry controls');
+    await wb.pick('Value to write', '0x200');
+    const toast = await wb.toast('violates the masks');
+    await wb.screenshot('check-value');
+    assert.match(toast, /bit 0 \(reserved \(default1\)\) must be 1/);
+    assert.match(toast, /Adjusted: 0x13fb/);
+  });
+});
+
+describe('editor, Restricted Mode', { timeout: 600000 }, () => {
+  let server: CodeServer;
+  let wb: Workbench;
+  const probeLog = join(RESULTS, 'restricted-fake-hv.log');
+  let library = '';
+
+  before(async () => {
+    library = join(RESULTS, 'libfakehv.so');
+    execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', library, join(ROOT, 'test', 'native', 'fake-hv.c'), '-lpthread']);
+    const table = join(RESULTS, 'fake-hv-table.txt');
+    writeFileSync(table, 'cap 0 0x0000003f00000016\nfield 0x4000 0x16 0x3f\n');
+    writeFileSync(probeLog, '');
+    // The user asks for the hvf source with a stand-in framework; the workspace also tries to point at native things.
+    const workspace = copyWorkspace(FIXTURES, 'untrusted', {
+      '.vscode/settings.json': JSON.stringify({ 'vmcsInspector.source': 'hvf', 'vmcsInspector.msr.device': '/etc/passwd', 'vmcsInspector.hvf.library': '/tmp/evil.so', 'vmcsInspector.hvf.runtime': '/tmp/evil-node' }),
+    });
+    server = await CodeServer.start({
+      cache,
+      vsix,
+      workspace,
+      trustAll: false,
+      name: 'restricted',
+      settings: { 'vmcsInspector.source': 'hvf' },
+      machineSettings: { 'vmcsInspector.hvf.library': library },
+      env: { FAKE_HV_LOG: probeLog, FAKE_HV_TABLE: table },
+    });
+    wb = await Workbench.open(browser, server.url);
+  });
+
+  after(async () => {
+    await wb?.page.close();
+    await server?.stop();
+  });
+
+  it('opens in Restricted Mode, serves hovers from the profile and starts no probe', async () => {
+    await wb.statusBarText('Restricted Mode');
+    await wb.openFile('vcpu.c', 'VMCS_CTRL_PIN_BASED');
+    const text = await wb.hover('VMCS_CTRL_PIN_BASED', 'Pin-based VM-execution controls');
+    assert.match(text, /profile:coffeelake-i7-9750h/);
+    assert.ok(text.includes(PIN_ALLOWED1), text);
+    await wb.screenshot('restricted-hover');
+    assert.match(server.extensionLog(), /Restricted Mode: the hvf source is not used/);
+    assert.equal(readFileSync(probeLog, 'utf8'), '', 'a probe ran in Restricted Mode');
+  });
+
+  it('after the user trusts the workspace, the hvf probe runs with the user setting (not the workspace one)', async () => {
+    await wb.command('Workspaces: Manage Workspace Trust');
+    const trustButton = wb.page.locator('.workspace-trust-editor .monaco-button', { hasText: 'Trust' }).first();
+    await trustButton.waitFor({ state: 'visible', timeout: 15000 });
+    await trustButton.click();
+    await wb.statusBarText('VMCS: hvf');
+    // the workspace's own paths are machine settings: never used, trusted or not
+    assert.match(readFileSync(probeLog, 'utf8'), /hv_vmx_vcpu_get_cap_write_vmcs ok/);
+    assert.doesNotMatch(server.extensionLog(), /evil/);
+  });
+});
