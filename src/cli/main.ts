@@ -10,6 +10,7 @@ import { UsageError } from './errors';
 import { lookup } from './lookup';
 import { masks } from './masks';
 import { profiles } from './profiles';
+import { scan } from './scan';
 
 type Command = (ctx: Context) => Promise<number>;
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   bits: { run: bits, usage: 'bits <field> [--value <v>] [--source <spec>] [--json]' },
   profiles: { run: profiles, usage: 'profiles [--json]' },
   capture: { run: capture, usage: 'capture [--source <spec>] [-o <file>]' },
+  scan: { run: scan, usage: 'scan <file>... [--source <spec>] [--json]' },
   diff: { run: diff, usage: 'diff <a> <b> [--json]   (snapshot files or source specs)' },
 };
 

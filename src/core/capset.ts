@@ -16,6 +16,11 @@ export class CapabilitySet {
     return this.fields.get(record.encoding)!;
   }
 
+  /** The catalogue record of a full encoding known to the capability set. */
+  recordOf(encoding: number): FieldRecord {
+    return this.fields.get(encoding)!.record;
+  }
+
   all(): FieldCaps[] {
     return [...this.fields.values()];
   }

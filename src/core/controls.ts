@@ -124,6 +124,14 @@ export interface HvCap {
 export const HV_CAPS: readonly HvCap[] = controlsData.hvCaps.map((c) => ({ name: c.name, id: c.id, ...(c.msr ? { msr: hexNumber(c.msr) } : {}) }));
 export const HV_CAP_BY_NAME: ReadonlyMap<string, HvCap> = new Map(HV_CAPS.map((c) => [c.name, c]));
 
+/** The Hypervisor.framework capability (non-TRUE) that reports each control's MSR, e.g. entry -> HV_VMX_CAP_ENTRY. */
+export const HV_CAPS_BY_CONTROL: ReadonlyMap<ControlKey, string> = new Map(
+  CONTROLS.flatMap((c) => {
+    const cap = HV_CAPS.find((h) => h.msr === c.msr);
+    return cap ? [[c.key, cap.name] as const] : [];
+  }),
+);
+
 /** Name of a bit of a control field; reserved bits are named by their default class. */
 export function bitLabel(control: ControlField, bit: number): string {
   const named = control.bitByNumber.get(bit);

@@ -28,6 +28,16 @@ export class Config {
     return this.cfg.get<string>('namingScheme', 'sdm');
   }
 
+  /** error | warning | information | hint | off */
+  get diagnosticsSeverity(): string {
+    return this.cfg.get<string>('diagnostics.severity', 'warning');
+  }
+
+  /** Files larger than this (characters) are not scanned. */
+  get maxFileSize(): number {
+    return this.cfg.get<number>('diagnostics.maxFileSize', 2_000_000);
+  }
+
   get profile(): string {
     return this.cfg.get<string>('profile', '');
   }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
+import { VmcsDiagnostics } from './diagnostics';
 import { LANGUAGES, VmcsHoverProvider } from './hover';
 import { registerStatus } from './status';
 
@@ -10,6 +11,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const ctx = new Ctx(context);
   ctx.subscribe(vscode.languages.registerHoverProvider(LANGUAGES.map((language) => ({ language })), new VmcsHoverProvider(ctx)));
   registerCommands(ctx);
+  ctx.subscribe(new VmcsDiagnostics(ctx));
   registerStatus(ctx);
   ctx.subscribe(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -111,6 +111,26 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     assert.match(toast, /bit 0 \(reserved \(default1\)\) must be 1/);
     assert.match(toast, /Adjusted: 0x13fb/);
   });
+  it('shows the diagnostic on a violating write, and its quick fix removes it', async () => {
+    await wb.openFile('vcpu.c');
+    await wb.page.keyboard.press('Control+Shift+M');
+    const marker = wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'writes 0x200 to VM-entry controls' }).first();
+    await marker.waitFor({ state: 'visible', timeout: 30000 });
+    assert.match(await marker.innerText(), /bits 0, 1, 3-8, 12 \(reserved \(default1\)\) must be 1 but are clear/);
+    await wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'TSC multiplier (0x2032) does not exist' }).first().waitFor({ state: 'visible' });
+    await wb.screenshot('diagnostics');
+    await wb.goToLine(lineOf(join(FIXTURES, 'apple-hvf', 'vcpu.c'), 'VMENTRY_GUEST_IA32E);'));
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('ArrowLeft');
+    await wb.page.keyboard.press('ArrowLeft');
+    await wb.page.keyboard.press('Control+.');
+    const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Replace with the adjusted value 0x13fb' }).first();
+    await fix.waitFor({ state: 'visible', timeout: 15000 });
+    await fix.click();
+    await wb.page.locator('.monaco-editor .view-line span', { hasText: '0x13fb' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await marker.waitFor({ state: 'detached', timeout: 15000 });
+    await wb.page.keyboard.press('Control+Z');
+  });
 });
 
 describe('editor, Restricted Mode', { timeout: 600000 }, () => {

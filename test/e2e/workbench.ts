@@ -173,14 +173,22 @@ export class Workbench {
     return path;
   }
 
-  async openFile(name: string, waitForText: string): Promise<void> {
+  /** Opens a file by name with Quick Open; waits for its tab, and for `waitForText` in the visible lines when given. */
+  async openFile(name: string, waitForText?: string): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('Control+P');
     await this.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
     await this.page.keyboard.type(name);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 30000 });
+    // The list filters as it is typed: wait until the focused (first) row is the file, then accept it.
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ state: 'visible', timeout: 30000 });
     await this.page.keyboard.press('Enter');
-    await this.page.locator('.monaco-editor .view-line span', { hasText: waitForText }).first().waitFor({ state: 'visible', timeout: 30000 });
+    try {
+      await this.page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ state: 'visible', timeout: 30000 });
+    } catch (e) {
+      await this.screenshot(`failed-open-${name.replace(/[^A-Za-z]+/g, '-')}`);
+      throw e;
+    }
+    if (waitForText) await this.page.locator('.monaco-editor .view-line span', { hasText: waitForText }).first().waitFor({ state: 'visible', timeout: 30000 });
   }
 
   /** Pixel box of the first occurrence of `text` in the visible editor lines (the `nth` one when given). */

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { diagnose } from '../core/diagnose';
+import { hex } from '../core/hex';
+import { lineIndex, scanText } from '../core/scan';
+import { sourceJson } from '../core/render/json';
+import { loadSource, printJson, type Context } from './context';
+import { FailedError, UsageError } from './errors';
+
+/** `vmcs scan <file>...`: VMCS references and constant writes the masks reject; exit 1 when there is a violation. */
+export async function scan(ctx: Context): Promise<number> {
+  if (!ctx.args.length) throw new UsageError('scan needs at least one source file');
+  const { source, reasons, caps } = await loadSource(ctx);
+  const files = [];
+  for (const file of ctx.args) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new FailedError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const result = scanText(text);
+    const at = lineIndex(text);
+    const pos = (offset: number) => {
+      const p = at(offset);
+      return { line: p.line + 1, col: p.col + 1 };
+    };
+    files.push({
+      file,
+      references: result.references.map((r) => ({ ...pos(r.start), name: r.text, encoding: r.record.hex, field: r.record.name, via: r.via })),
+      violations: diagnose(result, caps, source.id).map((f) => ({
+        ...pos(f.write.value.start),
+        kind: f.kind,
+        encoding: (f.write.record.full ?? f.write.record).hex,
+        field: f.write.record.name,
+        fieldLine: pos(f.write.field.start).line,
+        value: f.write.constant !== undefined ? hex(f.write.constant) : null,
+        valueText: f.write.value.text,
+        message: f.message,
+        bits: f.violations.map((v) => ({ bit: v.bit, name: v.name, state: v.state })),
+        ...(f.adjusted !== undefined ? { adjusted: hex(f.adjusted) } : {}),
+      })),
+    });
+  }
+  const count = files.reduce((n, f) => n + f.violations.length, 0);
+  if (ctx.options.json) printJson(ctx, { source: sourceJson(source.id, caps.snapshot, reasons), files });
+  else {
+    const lines: string[] = [];
+    for (const f of files) {
+      for (const r of f.references) lines.push(`${f.file}:${r.line}:${r.col}: reference ${r.name} -> ${r.encoding} ${r.field}`);
+      for (const v of f.violations) lines.push(`${f.file}:${v.line}:${v.col}: warning: ${v.message}${v.adjusted ? ` (adjusted: ${v.adjusted})` : ''}`);
+    }
+    lines.push(`${count} violation${count === 1 ? '' : 's'} against ${source.id}`);
+    ctx.out(lines.join('\n'));
+  }
+  return count ? 1 : 0;
+}

@@ -1,0 +1,98 @@
+// Turns constant writes found by the scanner into findings against a capability set: values the masks reject,
+// writes to read-only fields, and writes to fields the CPU does not have. Each finding carries its fixes.
+import { bitInfo } from './bits';
+import type { CapabilitySet } from './capset';
+import { CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, parseCapabilityBit } from './controls';
+import { WIDTH_BITS } from './encoding';
+import { bitRanges, hex, widthMask } from './hex';
+import { adjust, check, type Violation } from './masks';
+import type { ScanResult, ScanWrite } from './scan';
+
+export type FindingKind = 'value' | 'read-only' | 'missing-field';
+
+export interface Finding {
+  kind: FindingKind;
+  write: ScanWrite;
+  message: string;
+  violations: (Violation & { name: string })[];
+  /** (value | allowed0) & allowed1, for a value finding. */
+  adjusted?: bigint;
+  /** Replacement text that wraps the value in the file's own adjust helper, when the file has what it needs. */
+  wrapped?: string;
+}
+
+const UNRESTRICTED_GUEST = { control: 'proc2' as const, bit: 7 };
+
+/** "needs Secondary processor-based VM-execution controls bit 25 (Use TSC scaling)". */
+function needs(refs: readonly string[]): string {
+  return refs
+    .map((ref) => {
+      const { control, bit } = parseCapabilityBit(ref);
+      const c = CONTROL_BY_KEY.get(control)!;
+      const name = c.bitByNumber.get(bit)?.name;
+      return `${c.title} bit ${bit}${name ? ` (${name})` : ''}`;
+    })
+    .join(' or ');
+}
+
+function describeViolations(vs: Finding['violations'], sourceId: string): string {
+  const groups = new Map<string, number[]>();
+  for (const v of vs) {
+    const key = `${v.state}|${v.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), v.bit]);
+  }
+  return [...groups]
+    .map(([key, bits]) => {
+      const [state, name] = key.split('|');
+      const what = `bit${bits.length > 1 ? 's' : ''} ${bitRanges(bits)}${name ? ` (${name})` : ''}`;
+      if (state === 'must-be-1') return `${what} must be 1 but ${bits.length > 1 ? 'are' : 'is'} clear`;
+      if (state === 'must-be-0') return `${what} must be 0 on ${sourceId}`;
+      return `${what} ${bits.length > 1 ? 'have' : 'has'} contradictory capability data on ${sourceId}`;
+    })
+    .join('; ');
+}
+
+export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string): Finding[] {
+  const out: Finding[] = [];
+  for (const w of scan.writes) {
+    const record = w.record.full ?? w.record;
+    const fc = caps.of(record);
+    if (record.type === 'read-only') {
+      out.push({ kind: 'read-only', write: w, violations: [], message: `writes to ${record.name} (${record.hex}), a read-only VM-exit information field` });
+      continue;
+    }
+    if (fc.exists === false) {
+      const why = record.requires ? `: it needs ${needs(record.requires)}` : '';
+      out.push({ kind: 'missing-field', write: w, violations: [], message: `${record.name} (${record.hex}) does not exist on ${sourceId}${why}` });
+      continue;
+    }
+    if (w.constant === undefined || !fc.masks) continue;
+    const bits = w.record.access === 'high' ? 32 : WIDTH_BITS[record.width];
+    // A VMWRITE stores only as many bits as the field has.
+    let value = w.constant & widthMask(bits);
+    let masks = fc.masks;
+    if (w.record.access === 'high') masks = { allowed0: masks.allowed0 >> 32n, allowed1: masks.allowed1 >> 32n };
+    let violations = check(masks, value);
+    // Guest CR0.PE and PG may be 0 with "unrestricted guest": do not warn about them when the source allows it.
+    const exempt = FIXED_RULES.get(record.encoding)?.unrestrictedGuestExempt;
+    const proc2 = caps.of(caps.recordOf(CONTROL_BY_KEY.get(UNRESTRICTED_GUEST.control)!.field)).masks;
+    if (exempt && proc2 && (proc2.allowed1 >> BigInt(UNRESTRICTED_GUEST.bit)) & 1n) violations = violations.filter((v) => !(exempt.includes(v.bit) && v.state === 'must-be-1'));
+    if (!violations.length) continue;
+    const named = violations.map((v) => ({ ...v, name: bitInfo(w.record, v.bit)?.name ?? '' }));
+    const adjusted = adjust(masks, value);
+    value = w.constant;
+    const control = CONTROL_BY_FIELD.get(record.encoding);
+    const capVar = control && scan.capabilityVars.get(control.key);
+    const helper = scan.adjustHelper;
+    const wrapped = helper && helper.args === 2 && capVar ? `${helper.name}(${capVar}, ${w.value.text})` : helper && helper.args === 1 && control ? `${helper.name}(${w.value.text})` : undefined;
+    out.push({
+      kind: 'value',
+      write: w,
+      violations: named,
+      adjusted,
+      ...(wrapped ? { wrapped } : {}),
+      message: `writes ${hex(value)} to ${record.name}: ${describeViolations(named, sourceId)}`,
+    });
+  }
+  return out;
+}
