@@ -79,7 +79,12 @@ export class Catalogue {
     for (const r of records) this.index(r.name, r);
     for (const table of schemes) for (const r of records) for (const n of r.aliases[table.scheme] ?? []) this.index(n, r);
     this.records = records;
+    const lengths = [...this.byName.keys()].filter((n) => !n.includes(' ')).map((n) => n.length);
+    this.aliasLengths = { min: Math.min(...lengths), max: Math.max(...lengths) };
   }
+
+  /** Shortest and longest alias without spaces: a quick filter for scanning identifiers. */
+  readonly aliasLengths: { min: number; max: number };
 
   private index(name: string, record: FieldRecord): void {
     const known = this.byName.get(name);
@@ -88,6 +93,11 @@ export class Catalogue {
     const folded = name.toLowerCase();
     const prev = this.byFolded.get(folded);
     this.byFolded.set(folded, prev === undefined || prev === record ? record : null);
+  }
+
+  /** Every alias (names of the naming schemes, which never contain spaces). */
+  aliasNames(): string[] {
+    return [...this.byName.keys()].filter((n) => !n.includes(' '));
   }
 
   byEncodingNumber(encoding: number): FieldRecord | undefined {

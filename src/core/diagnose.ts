@@ -82,8 +82,9 @@ export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string
     const adjusted = adjust(masks, value);
     value = w.constant;
     const control = CONTROL_BY_FIELD.get(record.encoding);
-    const capVar = control && scan.capabilityVars.get(control.key);
-    const helper = scan.adjustHelper;
+    const context = control ? scan.fileContext() : undefined;
+    const capVar = control && context?.capabilityVars.get(control.key);
+    const helper = context?.adjustHelper;
     const wrapped = helper && helper.args === 2 && capVar ? `${helper.name}(${capVar}, ${w.value.text})` : helper && helper.args === 1 && control ? `${helper.name}(${w.value.text})` : undefined;
     out.push({
       kind: 'value',

@@ -32,42 +32,79 @@ export interface ScanWrite {
 export interface ScanResult {
   references: ScanReference[];
   writes: ScanWrite[];
+  /** What a quick fix may reuse from the file; computed only when asked. */
+  fileContext: () => FileContext;
+}
+
+export interface FileContext {
   /** An adjust helper the file already calls, with its argument count. */
   adjustHelper?: { name: string; args: number };
   /** Variables holding a control's capability value (from hv_vmx_read_capability), by control. */
   capabilityVars: Map<ControlKey, string>;
 }
 
+function fileContext(code: string): FileContext {
+  let adjustHelper: FileContext['adjustHelper'];
+  for (const m of code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+    if (!ADJUST_HELPERS.has(m[1])) continue;
+    const args = callArgs(code, m.index! + m[0].length - 1);
+    if (args?.length) {
+      adjustHelper = { name: m[1], args: args.length };
+      break;
+    }
+  }
+  const capabilityVars = new Map<ControlKey, string>();
+  for (const [control, capName] of HV_CAPS_BY_CONTROL) {
+    if (!code.includes(capName)) continue;
+    const assigned = new RegExp(`\\b([A-Za-z_]\\w*)\\s*=[^;=]*\\b${capName}\\b`).exec(code) ?? new RegExp(`\\b${capName}\\s*,\\s*&\\s*([A-Za-z_]\\w*)`).exec(code);
+    if (assigned) capabilityVars.set(control, assigned[1]);
+  }
+  return { adjustHelper, capabilityVars };
+}
+
 // Comments, strings and char literals (a char literal is one character or one escape, so Rust lifetimes survive).
 const NOISE = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:\\[\s\S]|[^"\\\n])*"?|'(?:\\[^\n]{1,9}?|[^'\\\n])'|`[^`]*`?/g;
 
-const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+const blank = (s: string) => (s.includes('\n') ? s.replace(/[^\n]/g, ' ') : ' '.repeat(s.length));
 
 /** The text with comments, strings and dead preprocessor branches replaced by spaces (same length, same lines). */
 export function codeOnly(text: string): string {
   const cleaned = text.replace(NOISE, blank);
   if (!cleaned.includes('#')) return cleaned;
   // Preprocessor conditionals: a frame per #if; `constant` is 1 or 0 for `#if 1` / `#if 0`, else null (unknown: live).
+  // Only directive lines are visited; dead stretches are blanked between them.
   const frames: { live: boolean; constant: 0 | 1 | null }[] = [];
-  const lines = cleaned.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const m = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b\s*(.*)$/.exec(lines[n]);
-    const wasDead = frames.some((f) => !f.live);
-    if (m) {
-      const [, kw, rest] = m;
-      const top = frames[frames.length - 1];
-      if (kw === 'if' || kw === 'ifdef' || kw === 'ifndef') {
-        const c = kw === 'if' && /^(0|false)\s*$/.test(rest) ? 0 : kw === 'if' && /^(1|true)\s*$/.test(rest) ? 1 : null;
-        frames.push({ live: c !== 0, constant: c });
-      } else if (top && (kw === 'else' || kw === 'elif')) {
-        // After a taken `#if 1` every later branch is dead; after `#if 0` the next branch is live (its condition unknown).
-        top.live = top.constant !== 1;
-        if (kw === 'elif' && top.constant === 0) top.constant = null;
-      } else if (kw === 'endif') frames.pop();
+  const parts: string[] = [];
+  let copied = 0;
+  let deadFrom = -1;
+  const dead = () => frames.some((f) => !f.live);
+  for (const m of cleaned.matchAll(/^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b[ \t]*([^\n]*)/gm)) {
+    const [, kw, rest] = m;
+    const wasDead = dead();
+    const top = frames[frames.length - 1];
+    if (kw === 'if' || kw === 'ifdef' || kw === 'ifndef') {
+      const c = kw === 'if' && /^(0|false)\s*$/.test(rest) ? 0 : kw === 'if' && /^(1|true)\s*$/.test(rest) ? 1 : null;
+      frames.push({ live: c !== 0, constant: c });
+    } else if (top && (kw === 'else' || kw === 'elif')) {
+      // After a taken `#if 1` every later branch is dead; after `#if 0` the next branch is live (its condition unknown).
+      top.live = top.constant !== 1;
+      if (kw === 'elif' && top.constant === 0) top.constant = null;
+    } else if (kw === 'endif') frames.pop();
+    const isDead = dead();
+    if (!wasDead && isDead) deadFrom = m.index!;
+    if (wasDead && !isDead) {
+      const lineEnd = cleaned.indexOf('\n', m.index!);
+      const to = lineEnd < 0 ? cleaned.length : lineEnd;
+      parts.push(cleaned.slice(copied, deadFrom), blank(cleaned.slice(deadFrom, to)));
+      copied = to;
     }
-    if (wasDead || frames.some((f) => !f.live)) lines[n] = blank(lines[n]);
   }
-  return lines.join('\n');
+  if (dead()) {
+    parts.push(cleaned.slice(copied, deadFrom), blank(cleaned.slice(deadFrom)));
+    copied = cleaned.length;
+  }
+  parts.push(cleaned.slice(copied));
+  return parts.join('');
 }
 
 /** Object-like `#define NAME value` macros (with line continuations). */
@@ -102,9 +139,11 @@ function callArgs(code: string, open: number): (Span & { text: string })[] | und
   return undefined;
 }
 
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
 function trimmed(code: string, start: number, end: number): Span & { text: string } {
-  while (start < end && /\s/.test(code[start])) start++;
-  while (end > start && /\s/.test(code[end - 1])) end--;
+  while (start < end && isSpace(code.charCodeAt(start))) start++;
+  while (end > start && isSpace(code.charCodeAt(end - 1))) end--;
   return { start, end, text: code.slice(start, end) };
 }
 
@@ -129,6 +168,8 @@ function resolver(defs: Map<string, string>) {
 /** A field argument: an alias (Rust paths by their longest known suffix), an encoding, or a #define of one. */
 function fieldOf(arg: string, defs: Map<string, string>, resolve: (n: string) => bigint | undefined): { record: FieldRecord; via: 'name' | 'encoding' } | undefined {
   const cat = catalogue();
+  const direct = cat.findExact(arg);
+  if (direct) return { record: direct, via: 'name' };
   const parts = arg.split('::');
   for (let i = 0; i < parts.length; i++) {
     const r = cat.findExact(parts.slice(i).join('::'));
@@ -139,66 +180,120 @@ function fieldOf(arg: string, defs: Map<string, string>, resolve: (n: string) =>
   return r ? { record: r, via: 'encoding' } : undefined;
 }
 
-let callPattern: RegExp | undefined;
+const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isIdentChar = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+let firstPairs: Uint8Array | undefined;
+
+/** Which (first, second) character pairs start an alias or an accessor name: a filter that needs no allocation. */
+function pairs(): Uint8Array {
+  if (firstPairs) return firstPairs;
+  const table = new Uint8Array(128 * 128);
+  for (const name of [...catalogue().aliasNames(), ...ACCESSORS.keys()]) {
+    const a = name.charCodeAt(0);
+    const b = name.charCodeAt(1);
+    if (a < 128 && b < 128) table[a * 128 + b] = 1;
+  }
+  return (firstPairs = table);
+}
 
 export function scanText(text: string): ScanResult {
   const code = codeOnly(text);
-  const defs = defines(code);
-  const resolve = resolver(defs);
+  let defs: Map<string, string> | undefined;
+  let resolve: ((name: string) => bigint | undefined) | undefined;
   const cat = catalogue();
+  const starts = pairs();
+  const { min, max } = cat.aliasLengths;
   const references: ScanReference[] = [];
   const writes: ScanWrite[] = [];
   const refAt = new Set<number>();
+  const n = code.length;
 
-  for (const m of code.matchAll(/[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*/g)) {
-    const parts = m[0].split('::');
-    for (let i = 0; i < parts.length; i++) {
-      const name = i ? parts.slice(i).join('::') : m[0];
-      const record = cat.findExact(name);
+  // One pass over the code: identifiers (with Rust paths) are looked up only when their first two characters
+  // can start a name we know; an accessor name followed by "(" is a call to read.
+  for (let i = 0; i < n; ) {
+    const c = code.charCodeAt(i);
+    if (isDigit(c)) {
+      while (i < n && (isIdentChar(code.charCodeAt(i)) || code.charCodeAt(i) === 46)) i++;
+      continue;
+    }
+    if (!isIdentStart(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && isIdentChar(code.charCodeAt(j))) j++;
+    let path = false;
+    while (code.charCodeAt(j) === 58 && code.charCodeAt(j + 1) === 58 && isIdentStart(code.charCodeAt(j + 2))) {
+      path = true;
+      j += 3;
+      while (j < n && isIdentChar(code.charCodeAt(j))) j++;
+    }
+    const start = i;
+    i = j;
+    if (!path && (j - start < min || !starts[c * 128 + code.charCodeAt(start + 1)])) continue;
+    const token = code.slice(start, j);
+    if (!path) {
+      const record = j - start <= max ? cat.findExact(token) : undefined;
       if (record) {
-        const start = m.index! + m[0].length - name.length;
-        references.push({ start, end: m.index! + m[0].length, record, text: name, via: 'name' });
+        references.push({ start, end: j, record, text: token, via: 'name' });
         refAt.add(start);
-        break;
+        continue;
+      }
+    } else {
+      const parts = token.split('::');
+      for (let k = 0; k < parts.length; k++) {
+        const name = parts.slice(k).join('::');
+        const record = cat.findExact(name);
+        if (record) {
+          references.push({ start: j - name.length, end: j, record, text: name, via: 'name' });
+          refAt.add(j - name.length);
+          break;
+        }
       }
     }
+    const callee = path ? token.slice(token.lastIndexOf(':') + 1) : token;
+    if (!ACCESSORS.has(callee)) continue;
+    let open = j;
+    while (open < n && isSpace(code.charCodeAt(open))) open++;
+    const before = code.charCodeAt(start - 1);
+    if (code.charCodeAt(open) !== 40 || before === 46 || before === 62) continue; // "(" and not obj.f( or p->f(
+    defs ??= defines(code);
+    resolve ??= resolver(defs);
+    const write = readCall(code, callee, open, defs, resolve, references, refAt);
+    if (write) writes.push(write);
   }
+  let context: FileContext | undefined;
+  return { references, writes, fileContext: () => (context ??= fileContext(code)) };
+}
 
-  callPattern ??= new RegExp(`(?<![\\w.>])(?:[A-Za-z_]\\w*::)*(${[...ACCESSORS.keys()].join('|')})\\s*\\(`, 'g');
-  callPattern.lastIndex = 0;
-  for (const m of code.matchAll(callPattern)) {
-    const open = m.index! + m[0].length - 1;
-    const args = callArgs(code, open);
-    if (!args) continue;
-    const form = accessorForm(m[1], args.length);
-    if (!form || !args[form.field]) continue;
-    const fieldArg = args[form.field];
-    const field = fieldOf(fieldArg.text, defs, resolve);
-    if (!field) continue;
-    if (field.via === 'encoding' && !refAt.has(fieldArg.start)) references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: fieldArg.text, via: 'encoding' });
-    if (form.value === undefined || !args[form.value]) continue;
-    const value = args[form.value];
-    const adjusted = [...value.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
-    const constant = adjusted ? undefined : evaluate(value.text, resolve);
-    writes.push({ accessor: m[1], record: field.record, field: fieldArg, value, adjusted, ...(constant !== undefined ? { constant } : {}) });
+/** An accessor call at `open` (its "("): a reference for a raw encoding, and the write when it writes a value. */
+function readCall(
+  code: string,
+  callee: string,
+  open: number,
+  defs: Map<string, string>,
+  resolve: (name: string) => bigint | undefined,
+  references: ScanReference[],
+  refAt: Set<number>,
+): ScanWrite | undefined {
+  const args = callArgs(code, open);
+  if (!args) return undefined;
+  const form = accessorForm(callee, args.length);
+  if (!form || !args[form.field]) return undefined;
+  const fieldArg = args[form.field];
+  const field = fieldOf(fieldArg.text, defs, resolve);
+  if (!field) return undefined;
+  if (field.via === 'encoding' && !refAt.has(fieldArg.start)) {
+    references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: fieldArg.text, via: 'encoding' });
+    refAt.add(fieldArg.start);
   }
-  references.sort((a, b) => a.start - b.start);
-
-  let adjustHelper: ScanResult['adjustHelper'];
-  for (const m of code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
-    if (!ADJUST_HELPERS.has(m[1])) continue;
-    const args = callArgs(code, m.index! + m[0].length - 1);
-    if (args?.length) {
-      adjustHelper = { name: m[1], args: args.length };
-      break;
-    }
-  }
-  const capabilityVars = new Map<ControlKey, string>();
-  for (const [control, capName] of HV_CAPS_BY_CONTROL) {
-    const assigned = new RegExp(`\\b([A-Za-z_]\\w*)\\s*=[^;=]*\\b${capName}\\b`).exec(code) ?? new RegExp(`\\b${capName}\\s*,\\s*&\\s*([A-Za-z_]\\w*)`).exec(code);
-    if (assigned) capabilityVars.set(control, assigned[1]);
-  }
-  return { references, writes, adjustHelper, capabilityVars };
+  if (form.value === undefined || !args[form.value]) return undefined;
+  const value = args[form.value];
+  const adjusted = value.text.includes('(') && [...value.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
+  const constant = adjusted ? undefined : evaluate(value.text, resolve);
+  return { accessor: callee, record: field.record, field: fieldArg, value, adjusted, ...(constant !== undefined ? { constant } : {}) };
 }
 
 /** 0-based line and column of an offset, with a precomputed table of line starts. */
