@@ -139,11 +139,10 @@ function callArgs(code: string, open: number): (Span & { text: string })[] | und
   return undefined;
 }
 
-const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 function trimmed(code: string, start: number, end: number): Span & { text: string } {
-  while (start < end && isSpace(code.charCodeAt(start))) start++;
-  while (end > start && isSpace(code.charCodeAt(end - 1))) end--;
+  while (start < end && isSpaceCode(code.charCodeAt(start))) start++;
+  while (end > start && isSpaceCode(code.charCodeAt(end - 1))) end--;
   return { start, end, text: code.slice(start, end) };
 }
 
@@ -180,64 +179,42 @@ function fieldOf(arg: string, defs: Map<string, string>, resolve: (n: string) =>
   return r ? { record: r, via: 'encoding' } : undefined;
 }
 
-const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-const isIdentChar = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57);
-const isDigit = (c: number) => c >= 48 && c <= 57;
+let candidates: RegExp | undefined;
 
-let firstPairs: Uint8Array | undefined;
-
-/** Which (first, second) character pairs start an alias or an accessor name: a filter that needs no allocation. */
-function pairs(): Uint8Array {
-  if (firstPairs) return firstPairs;
-  const table = new Uint8Array(128 * 128);
-  for (const name of [...catalogue().aliasNames(), ...ACCESSORS.keys()]) {
-    const a = name.charCodeAt(0);
-    const b = name.charCodeAt(1);
-    if (a < 128 && b < 128) table[a * 128 + b] = 1;
-  }
-  return (firstPairs = table);
+/**
+ * Identifiers (with Rust paths) that start like a known alias or accessor name. The regex engine skips everything
+ * else natively, which is several times faster than visiting each identifier from JavaScript.
+ */
+function candidatePattern(): RegExp {
+  if (candidates) return candidates;
+  const prefixes = new Set([...catalogue().aliasNames(), ...ACCESSORS.keys()].map((n) => n.slice(0, 3).replace(/[^A-Za-z0-9_]/g, '\\$&')));
+  return (candidates = new RegExp(`(?<![A-Za-z0-9_])(?:${[...prefixes].join('|')})[A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*`, 'g'));
 }
+
+const isSpaceCode = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 export function scanText(text: string): ScanResult {
   const code = codeOnly(text);
   let defs: Map<string, string> | undefined;
   let resolve: ((name: string) => bigint | undefined) | undefined;
   const cat = catalogue();
-  const starts = pairs();
-  const { min, max } = cat.aliasLengths;
+  const { max } = cat.aliasLengths;
   const references: ScanReference[] = [];
   const writes: ScanWrite[] = [];
   const refAt = new Set<number>();
   const n = code.length;
+  const pattern = candidatePattern();
+  pattern.lastIndex = 0;
 
-  // One pass over the code: identifiers (with Rust paths) are looked up only when their first two characters
-  // can start a name we know; an accessor name followed by "(" is a call to read.
-  for (let i = 0; i < n; ) {
-    const c = code.charCodeAt(i);
-    if (isDigit(c)) {
-      while (i < n && (isIdentChar(code.charCodeAt(i)) || code.charCodeAt(i) === 46)) i++;
-      continue;
-    }
-    if (!isIdentStart(c)) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < n && isIdentChar(code.charCodeAt(j))) j++;
-    let path = false;
-    while (code.charCodeAt(j) === 58 && code.charCodeAt(j + 1) === 58 && isIdentStart(code.charCodeAt(j + 2))) {
-      path = true;
-      j += 3;
-      while (j < n && isIdentChar(code.charCodeAt(j))) j++;
-    }
-    const start = i;
-    i = j;
-    if (!path && (j - start < min || !starts[c * 128 + code.charCodeAt(start + 1)])) continue;
-    const token = code.slice(start, j);
+  for (let m = pattern.exec(code); m; m = pattern.exec(code)) {
+    const token = m[0];
+    const start = m.index;
+    const end = start + token.length;
+    const path = token.includes('::');
     if (!path) {
-      const record = j - start <= max ? cat.findExact(token) : undefined;
+      const record = token.length <= max ? cat.findExact(token) : undefined;
       if (record) {
-        references.push({ start, end: j, record, text: token, via: 'name' });
+        references.push({ start, end, record, text: token, via: 'name' });
         refAt.add(start);
         continue;
       }
@@ -247,16 +224,16 @@ export function scanText(text: string): ScanResult {
         const name = parts.slice(k).join('::');
         const record = cat.findExact(name);
         if (record) {
-          references.push({ start: j - name.length, end: j, record, text: name, via: 'name' });
-          refAt.add(j - name.length);
+          references.push({ start: end - name.length, end, record, text: name, via: 'name' });
+          refAt.add(end - name.length);
           break;
         }
       }
     }
     const callee = path ? token.slice(token.lastIndexOf(':') + 1) : token;
     if (!ACCESSORS.has(callee)) continue;
-    let open = j;
-    while (open < n && isSpace(code.charCodeAt(open))) open++;
+    let open = end;
+    while (open < n && isSpaceCode(code.charCodeAt(open))) open++;
     const before = code.charCodeAt(start - 1);
     if (code.charCodeAt(open) !== 40 || before === 46 || before === 62) continue; // "(" and not obj.f( or p->f(
     defs ??= defines(code);
