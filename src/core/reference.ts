@@ -10,6 +10,7 @@ export type Reference =
   | { kind: 'bit'; bit: ControlBit; start: number; end: number; text: string };
 
 const WORD = /[A-Za-z0-9_]/;
+const WINDOW = 2000;
 
 /** The token around `ch`: an identifier (with Rust `::` paths) or a number. */
 function tokenAt(line: string, ch: number): { start: number; end: number } | undefined {
@@ -20,8 +21,8 @@ function tokenAt(line: string, ch: number): { start: number; end: number } | und
     if (!isWord(ch - 1)) return undefined;
     start = end = ch - 1;
   }
-  while (isWord(start - 1)) start--;
-  while (isWord(end + 1)) end++;
+  while (isWord(start - 1) && ch - start < 256) start--;
+  while (isWord(end + 1) && end - ch < 256) end++;
   while (line[start] === ':') start++;
   while (line[end] === ':') end--;
   return start <= end ? { start, end: end + 1 } : undefined;
@@ -32,7 +33,9 @@ export function callContext(line: string, start: number, end: number): { callee:
   let depth = 0;
   let argIndex = 0;
   let open = -1;
-  for (let i = start - 1; i >= 0; i--) {
+  // A call spans a few hundred characters at most; a minified megabyte line must not be walked on every hover.
+  const from = Math.max(0, start - WINDOW);
+  for (let i = start - 1; i >= from; i--) {
     const c = line[i];
     if (c === ')' || c === ']') depth++;
     else if (c === '(' || c === '[') {
@@ -49,7 +52,7 @@ export function callContext(line: string, start: number, end: number): { callee:
   let args: number | undefined;
   depth = 0;
   let commas = argIndex;
-  for (let i = end; i < line.length; i++) {
+  for (let i = end, to = Math.min(line.length, end + WINDOW); i < to; i++) {
     const c = line[i];
     if (c === '(' || c === '[') depth++;
     else if (c === ')' || c === ']') {

@@ -52,7 +52,11 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
 
   before(async () => {
     // On a host without VMX, auto runs the real kvm probe inside VS Code and falls back to the default profile.
-    server = await CodeServer.start({ cache, vsix, workspace: copyWorkspace(FIXTURES, 'trusted'), trustAll: true, name: 'trusted', settings: isAmd ? {} : { 'vmcsInspector.source': 'profile' } });
+    // A 50 MB minified (single-line) file with VMCS writes and control characters: over the scan limit, never scanned.
+    // (With NUL bytes VS Code itself treats a file as binary and gives it to no C extension.)
+    const unit = 'hv_vmx_vcpu_write_vmcs(vcpu,VMCS_CTRL_VMENTRY_CONTROLS,0x200);\u00ff\u0007x=((((1<<2)|3);';
+    const big = unit.repeat(Math.ceil(50_000_000 / unit.length)).slice(0, 50_000_000);
+    server = await CodeServer.start({ cache, vsix, workspace: copyWorkspace(FIXTURES, 'trusted', { 'large/minified.c': big }), trustAll: true, name: 'trusted', settings: { 'workbench.editorLargeFileConfirmation': 200, ...(isAmd ? {} : { 'vmcsInspector.source': 'profile' }) } });
     wb = await Workbench.open(browser, server.url);
   });
 
@@ -148,6 +152,18 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     await marker.waitFor({ state: 'detached', timeout: 15000 });
     await wb.page.keyboard.press('Control+Z');
   });
+
+  it('a 50 MB minified file is not scanned (one notice) and the extension keeps answering', async () => {
+    await wb.openFile('minified.c');
+    const notice = await wb.toast('is larger than vmcsInspector.diagnostics.maxFileSize', 60000);
+    assert.match(notice, /minified\.c/);
+    await wb.openFile('vcpu.c');
+    await wb.goToLine(lineOf(join(FIXTURES, 'apple-hvf', 'vcpu.c'), 'VMCS_CTRL_PIN_BASED,'));
+    const t0 = Date.now();
+    const text = await wb.hover('VMCS_CTRL_PIN_BASED', 'Pin-based VM-execution controls');
+    assert.ok(text.includes(PIN_ALLOWED1));
+    assert.ok(Date.now() - t0 < 15000, `hover took ${Date.now() - t0} ms`);
+  });
 });
 
 describe('editor, Restricted Mode', { timeout: 600000 }, () => {
@@ -204,6 +220,19 @@ describe('editor, Restricted Mode', { timeout: 600000 }, () => {
     // the workspace's own paths are machine settings: never used, trusted or not
     assert.match(readFileSync(probeLog, 'utf8'), /hv_vmx_vcpu_get_cap_write_vmcs ok/);
     assert.doesNotMatch(server.extensionLog(), /evil/);
+  });
+
+  it('when the source then fails, the error is named, the previous masks stay and hovers go on', async () => {
+    await wb.openFile('vcpu.c', 'VMCS_CTRL_PIN_BASED'); // the trust editor took the front
+    const hover = await wb.hover('VMCS_CTRL_PIN_BASED', 'Pin-based VM-execution controls');
+    assert.match(hover, /allowed1 0x0000003f/); // the stand-in's answer, through the hvf probe
+    await wb.page.mouse.move(5, 400);
+    writeFileSync(join(server.dataDir, 'user', 'Machine', 'settings.json'), JSON.stringify({ 'vmcsInspector.hvf.library': join(RESULTS, 'missing-framework.so') }));
+    const toast = await wb.toast('Still showing masks from hvf');
+    assert.match(toast, /cannot load .*missing-framework\.so/);
+    await wb.statusBarText('VMCS: hvf');
+    const again = await wb.hover('VMCS_CTRL_PIN_BASED', 'Pin-based VM-execution controls');
+    assert.match(again, /allowed1 0x0000003f/);
   });
 });
 

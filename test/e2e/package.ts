@@ -2,7 +2,7 @@
 // dist/node_modules where the probe (dist/probe.js) finds them; the extension host never loads them.
 // Each target is staged in .cache/package/<target> and packed by vsce.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -37,6 +37,9 @@ export function packageTarget(target: Target, outDir: string): string {
     copyFileSync(from, to);
   };
   for (const f of EXTENSION_FILES) copy(join(ROOT, f), join(stage, f));
+  // The screenshots stay in the repository (they would double the VSIX): the packaged README goes without them.
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/^!\[[^\]]*\]\(media\/screenshots\/[^)]*\)\n/gm, '');
+  writeFileSync(join(stage, 'README.md'), readme);
   for (const f of KOFFI_FILES) copy(join(ROOT, 'node_modules', 'koffi', f), join(stage, 'dist', 'node_modules', 'koffi', f));
   const native = koffiNative(target);
   const triplet = target.replace('-', '_');

@@ -294,7 +294,12 @@ export class Workbench {
 
   async toast(hasText: string | RegExp, timeout = 20000): Promise<string> {
     const t = this.page.locator('.notifications-toasts .notification-list-item', { hasText }).first();
-    await t.waitFor({ state: 'visible', timeout });
+    try {
+      await t.waitFor({ state: 'visible', timeout });
+    } catch (e) {
+      await this.screenshot(`failed-toast-${String(hasText).replace(/[^A-Za-z]+/g, '-').slice(0, 40)}`);
+      throw e;
+    }
     await this.page.waitForTimeout(400);
     return t.innerText();
   }

@@ -98,6 +98,27 @@ describe('hvf source with the stand-in framework', () => {
     });
   }
 
+  const broken: [string, string, RegExp][] = [
+    ['garbage output', "process.stdout.write('Segmentation fault? no: just text\\n')", /printed something that is not its JSON answer/],
+    ['a truncated answer', "process.stdout.write('{\"ok\":true,\"snapsh')", /printed something that is not its JSON answer/],
+    ['a partial snapshot', "process.stdout.write(JSON.stringify({ ok: true, snapshot: { format: 'vmcs-capabilities', version: 1, source: { kind: 'hvf', description: 'x' } } }))", /gave an invalid snapshot: .*no capability data/],
+    ['a snapshot with a bad mask', "process.stdout.write(JSON.stringify({ ok: true, snapshot: { format: 'vmcs-capabilities', version: 1, source: { kind: 'hvf', description: 'x' }, fields: { '0x4000': { allowed0: 22, allowed1: '0x7f' } } } }))", /gave an invalid snapshot: .*allowed0: expected a hex string/],
+    ['exit 0 without output', 'process.exitCode = 0', /exited with status 0 without output/],
+    ['exit 3 with a message on stderr', "console.error('koffi: cannot find native module'); process.exitCode = 3", /exited with status 3 without output: koffi: cannot find native module/],
+  ];
+  for (const [what, body, message] of broken) {
+    it(`a probe that answers with ${what}: a named error, and this process keeps running`, async () => {
+      const script = join(dir, `probe-${what.replace(/\W+/g, '-')}.js`);
+      writeFileSync(script, body + '\n');
+      await assert.rejects(new HvfSource({ library, script, timeoutMs: 5000 }).read(), (e: Error) => {
+        assert.ok(e instanceof SourceError);
+        assert.match(e.message, /^hvf probe: /);
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+
   it('a library that cannot be loaded is named', async () => {
     await assert.rejects(new HvfSource({ library: join(dir, 'missing.so'), script: PROBE }).read(), /hvf: cannot load .*missing\.so/);
   });
