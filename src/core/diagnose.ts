@@ -69,7 +69,7 @@ export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string
     if (w.constant === undefined || !fc.masks) continue;
     const bits = w.record.access === 'high' ? 32 : WIDTH_BITS[record.width];
     // A VMWRITE stores only as many bits as the field has.
-    let value = w.constant & widthMask(bits);
+    const value = w.constant & widthMask(bits);
     let masks = fc.masks;
     if (w.record.access === 'high') masks = { allowed0: masks.allowed0 >> 32n, allowed1: masks.allowed1 >> 32n };
     let violations = check(masks, value);
@@ -80,7 +80,6 @@ export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string
     if (!violations.length) continue;
     const named = violations.map((v) => ({ ...v, name: bitInfo(w.record, v.bit)?.name ?? '' }));
     const adjusted = adjust(masks, value);
-    value = w.constant;
     const control = CONTROL_BY_FIELD.get(record.encoding);
     const context = control ? scan.fileContext() : undefined;
     const capVar = control && context?.capabilityVars.get(control.key);
@@ -92,7 +91,7 @@ export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string
       violations: named,
       adjusted,
       ...(wrapped ? { wrapped } : {}),
-      message: `writes ${hex(value)} to ${record.name}: ${describeViolations(named, sourceId)}`,
+      message: `writes ${hex(w.constant)} to ${record.name}: ${describeViolations(named, sourceId)}`,
     });
   }
   return out;

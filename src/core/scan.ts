@@ -114,11 +114,14 @@ function defines(code: string): Map<string, string> {
   return out;
 }
 
-/** Top-level arguments of the call whose `(` is at `open`; undefined if it does not close within a bound. */
-function callArgs(code: string, open: number): (Span & { text: string })[] | undefined {
-  const args: (Span & { text: string })[] = [];
+/**
+ * Boundaries of the top-level arguments of the call whose `(` is at `open`: argument k spans
+ * bounds[k] + 1 .. bounds[k + 1]. Undefined if the call does not close within a bound. Only the arguments a caller
+ * asks for are sliced (argText), which keeps a scan of a file full of calls light on allocation.
+ */
+function argBounds(code: string, open: number): number[] | undefined {
+  const bounds = [open];
   let depth = 0;
-  let start = open + 1;
   const limit = Math.min(code.length, open + 8192);
   for (let i = open + 1; i < limit; i++) {
     const c = code.charCodeAt(i);
@@ -126,19 +129,26 @@ function callArgs(code: string, open: number): (Span & { text: string })[] | und
     else if (c === 41 || c === 93 || c === 125) {
       if (depth === 0) {
         if (c !== 41) return undefined;
-        const text = code.slice(start, i);
-        if (text.trim() || args.length) args.push(trimmed(code, start, i));
-        return args;
+        bounds.push(i);
+        // f() has no argument, f(a) one
+        return bounds.length === 2 && !code.slice(open + 1, i).trim() ? [open] : bounds;
       }
       depth--;
-    } else if (c === 44 && depth === 0) {
-      args.push(trimmed(code, start, i));
-      start = i + 1;
-    } else if (c === 59 && depth === 0) return undefined; // ';' before ')': not a call we understand
+    } else if (c === 44 && depth === 0) bounds.push(i);
+    else if (c === 59 && depth === 0) return undefined; // ';' before ')': not a call we understand
   }
   return undefined;
 }
 
+function argText(code: string, bounds: number[], k: number): Span & { text: string } {
+  return trimmed(code, bounds[k] + 1, bounds[k + 1]);
+}
+
+/** Top-level arguments of the call whose `(` is at `open`. */
+function callArgs(code: string, open: number): (Span & { text: string })[] | undefined {
+  const bounds = argBounds(code, open);
+  return bounds && Array.from({ length: bounds.length - 1 }, (_, k) => argText(code, bounds, k));
+}
 
 function trimmed(code: string, start: number, end: number): Span & { text: string } {
   while (start < end && isSpaceCode(code.charCodeAt(start))) start++;
@@ -179,6 +189,11 @@ function fieldOf(arg: string, defs: Map<string, string>, resolve: (n: string) =>
   return r ? { record: r, via: 'encoding' } : undefined;
 }
 
+interface Memo {
+  fields: Map<string, { record: FieldRecord; via: 'name' | 'encoding' } | null>;
+  values: Map<string, { adjusted: boolean; constant: bigint | undefined }>;
+}
+
 let candidates: RegExp | undefined;
 
 /**
@@ -197,6 +212,8 @@ export function scanText(text: string): ScanResult {
   const code = codeOnly(text);
   let defs: Map<string, string> | undefined;
   let resolve: ((name: string) => bigint | undefined) | undefined;
+  // The same field and value texts recur through a file: work each out once per scan.
+  const memo: Memo = { fields: new Map(), values: new Map() };
   const cat = catalogue();
   const { max } = cat.aliasLengths;
   const references: ScanReference[] = [];
@@ -238,7 +255,7 @@ export function scanText(text: string): ScanResult {
     if (code.charCodeAt(open) !== 40 || before === 46 || before === 62) continue; // "(" and not obj.f( or p->f(
     defs ??= defines(code);
     resolve ??= resolver(defs);
-    const write = readCall(code, callee, open, defs, resolve, references, refAt);
+    const write = readCall(code, callee, open, defs, resolve, references, refAt, memo);
     if (write) writes.push(write);
   }
   let context: FileContext | undefined;
@@ -254,22 +271,29 @@ function readCall(
   resolve: (name: string) => bigint | undefined,
   references: ScanReference[],
   refAt: Set<number>,
+  memo: Memo,
 ): ScanWrite | undefined {
-  const args = callArgs(code, open);
-  if (!args) return undefined;
-  const form = accessorForm(callee, args.length);
-  if (!form || !args[form.field]) return undefined;
-  const fieldArg = args[form.field];
-  const field = fieldOf(fieldArg.text, defs, resolve);
+  const bounds = argBounds(code, open);
+  if (!bounds) return undefined;
+  const count = bounds.length - 1;
+  const form = accessorForm(callee, count);
+  if (!form || form.field >= count) return undefined;
+  const fieldArg = argText(code, bounds, form.field);
+  let field = memo.fields.get(fieldArg.text);
+  if (field === undefined) memo.fields.set(fieldArg.text, (field = fieldOf(fieldArg.text, defs, resolve) ?? null));
   if (!field) return undefined;
   if (field.via === 'encoding' && !refAt.has(fieldArg.start)) {
     references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: fieldArg.text, via: 'encoding' });
     refAt.add(fieldArg.start);
   }
-  if (form.value === undefined || !args[form.value]) return undefined;
-  const value = args[form.value];
-  const adjusted = value.text.includes('(') && [...value.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
-  const constant = adjusted ? undefined : evaluate(value.text, resolve);
+  if (form.value === undefined || form.value >= count) return undefined;
+  const value = argText(code, bounds, form.value);
+  let known = memo.values.get(value.text);
+  if (!known) {
+    const adjusted = value.text.includes('(') && [...value.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
+    memo.values.set(value.text, (known = { adjusted, constant: adjusted ? undefined : evaluate(value.text, resolve) }));
+  }
+  const { adjusted, constant } = known;
   return { accessor: callee, record: field.record, field: fieldArg, value, adjusted, ...(constant !== undefined ? { constant } : {}) };
 }
 
