@@ -22,7 +22,7 @@ export async function bits(ctx: Context): Promise<number> {
   }
   const check = value === undefined ? null : checkValue(report, value);
   if (value !== undefined && !check) throw new FailedError(`${source.id} gives no masks for ${record.name} (${record.hex}): cannot check a value`);
-  if (ctx.options.json) printJson(ctx, { source: sourceJson(source.id, caps.snapshot, reasons), field: bitsJson(report, check) });
+  if (ctx.options.json) printJson(ctx, { source: sourceJson(source.id, caps.snapshot, reasons), ...bitsJson(report, check) });
   else ctx.out(`${sourceText(source.id, caps.snapshot, reasons)}\n\n${bitsText(report, check)}`);
   return 0;
 }

@@ -74,7 +74,7 @@ describe('vmcs bits', () => {
     // Coffee Lake TRUE procbased allowed-0 0x04006172: bits 1, 4, 5, 6, 8, 13, 14, 26
     const r = runCli(['bits', '0x4002', '--value', '0', '--source', 'profile:coffeelake-i7-9750h', '--json']);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout).field;
+    const out = JSON.parse(r.stdout);
     assert.deepEqual(out.violations.map((v: { bit: number }) => v.bit), [1, 4, 5, 6, 8, 13, 14, 26]);
     assert.ok(out.violations.every((v: { state: string }) => v.state === 'must-be-1'));
     assert.equal(out.violations[0].name, 'reserved (default1)');
@@ -86,7 +86,7 @@ describe('vmcs bits', () => {
   });
   it('a set must-be-0 bit is named', () => {
     const r = runCli(['bits', 'PIN_BASED_VM_EXEC_CONTROL', '--value', '0x96', '--source', 'profile:skylake-i7-6700k', '--json']);
-    const out = JSON.parse(r.stdout).field;
+    const out = JSON.parse(r.stdout);
     assert.deepEqual(out.violations, [{ bit: 7, name: 'Process posted interrupts', state: 'must-be-0' }]);
     assert.equal(out.adjusted, '0x16');
   });
