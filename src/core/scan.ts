@@ -294,7 +294,7 @@ function readCall(
     memo.values.set(value.text, (known = { adjusted, constant: adjusted ? undefined : evaluate(value.text, resolve) }));
   }
   const { adjusted, constant } = known;
-  return { accessor: callee, record: field.record, field: fieldArg, value, adjusted, ...(constant !== undefined ? { constant } : {}) };
+  return { accessor: callee, record: field.record, field: fieldArg, value, adjusted, constant };
 }
 
 /** 0-based line and column of an offset, with a precomputed table of line starts. */
