@@ -110,7 +110,6 @@ export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
     if (control) {
       const c = controls.get(control.key)!;
       caps = { masks: c.masks, exists: existence(record) ?? c.exists, basis: c.basis, notes: [...c.notes] };
-      if (c.exists === false) caps.exists = false;
     } else {
       const exists = haveMsrs ? existence(record) : record.requires || record.unknownExistence ? null : true;
       caps = { masks: null, exists, basis: '', notes: record.unknownExistence ? [record.unknownExistence] : [] };

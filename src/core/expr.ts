@@ -20,7 +20,6 @@ type Tok = { kind: 'num'; value: bigint } | { kind: 'id'; name: string } | { kin
 
 function tokenize(text: string): Tok[] | undefined {
   const out: Tok[] = [];
-  TOKEN.lastIndex = 0;
   let i = 0;
   const end = text.replace(/\s+$/, '').length;
   while (i < end) {
