@@ -1,10 +1,11 @@
-// Finds VMCS references and constant writes in C, C++, Rust, Swift and Go source. Comments, strings and `#if 0`
-// blocks are blanked first (offsets kept), so everything after works on code only.
-import { ACCESSORS, accessorForm, ADJUST_HELPERS } from './accessors';
+// Finds VMCS references and constant writes in C, C++, Rust, Swift and Go source. The lexer blanks comments, strings
+// and `#if 0` blocks (offsets kept) and finds the known names, so everything here works on code only.
+import { ACCESSORS, ADJUST_HELPERS, type AccessorForm } from './accessors';
 import { catalogue, type FieldRecord } from './catalogue';
 import { controlBitByAlias, HV_CAPS_BY_CONTROL, type ControlKey } from './controls';
 import { parseEncoding } from './encoding';
 import { evaluate } from './expr';
+import { lexSource, namePattern, type SourceCode } from './source-code';
 
 export interface Span {
   /** Offsets into the text. */
@@ -43,11 +44,12 @@ export interface FileContext {
   capabilityVars: Map<ControlKey, string>;
 }
 
-function fileContext(code: string): FileContext {
+function fileContext(src: SourceCode): FileContext {
+  const { code } = src;
   let adjustHelper: FileContext['adjustHelper'];
   for (const m of code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
     if (!ADJUST_HELPERS.has(m[1])) continue;
-    const args = callArgs(code, m.index! + m[0].length - 1);
+    const args = callArgs(src, m.index! + m[0].length - 1);
     if (args?.length) {
       adjustHelper = { name: m[1], args: args.length };
       break;
@@ -62,98 +64,103 @@ function fileContext(code: string): FileContext {
   return { adjustHelper, capabilityVars };
 }
 
-// Comments, strings and char literals (a char literal is one character or one escape, so Rust lifetimes survive).
-const NOISE = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:\\[\s\S]|[^"\\\n])*"?|'(?:\\[^\n]{1,9}?|[^'\\\n])'|`[^`]*`?/g;
-
-const blank = (s: string) => (s.includes('\n') ? s.replace(/[^\n]/g, ' ') : ' '.repeat(s.length));
-
-/** The text with comments, strings and dead preprocessor branches replaced by spaces (same length, same lines). */
-export function codeOnly(text: string): string {
-  const cleaned = text.replace(NOISE, blank);
-  if (!cleaned.includes('#')) return cleaned;
-  // Preprocessor conditionals: a frame per #if; `constant` is 1 or 0 for `#if 1` / `#if 0`, else null (unknown: live).
-  // Only directive lines are visited; dead stretches are blanked between them.
-  const frames: { live: boolean; constant: 0 | 1 | null }[] = [];
-  const parts: string[] = [];
-  let copied = 0;
-  let deadFrom = -1;
-  const dead = () => frames.some((f) => !f.live);
-  for (const m of cleaned.matchAll(/^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b[ \t]*([^\n]*)/gm)) {
-    const [, kw, rest] = m;
-    const wasDead = dead();
-    const top = frames[frames.length - 1];
-    if (kw === 'if' || kw === 'ifdef' || kw === 'ifndef') {
-      const c = kw === 'if' && /^(0|false)\s*$/.test(rest) ? 0 : kw === 'if' && /^(1|true)\s*$/.test(rest) ? 1 : null;
-      frames.push({ live: c !== 0, constant: c });
-    } else if (top && (kw === 'else' || kw === 'elif')) {
-      // After a taken `#if 1` every later branch is dead; after `#if 0` the next branch is live (its condition unknown).
-      top.live = top.constant !== 1;
-      if (kw === 'elif' && top.constant === 0) top.constant = null;
-    } else if (kw === 'endif') frames.pop();
-    const isDead = dead();
-    if (!wasDead && isDead) deadFrom = m.index!;
-    if (wasDead && !isDead) {
-      const lineEnd = cleaned.indexOf('\n', m.index!);
-      const to = lineEnd < 0 ? cleaned.length : lineEnd;
-      parts.push(cleaned.slice(copied, deadFrom), blank(cleaned.slice(deadFrom, to)));
-      copied = to;
-    }
-  }
-  if (dead()) {
-    parts.push(cleaned.slice(copied, deadFrom), blank(cleaned.slice(deadFrom)));
-    copied = cleaned.length;
-  }
-  parts.push(cleaned.slice(copied));
-  return parts.join('');
-}
-
-/** Object-like `#define NAME value` macros (with line continuations). */
-function defines(code: string): Map<string, string> {
+/** Object-like `#define NAME value` macros (with line continuations), from the lines where live ones start. */
+function defines(src: SourceCode): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of code.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*((?:[^\n\\]|\\\n?)*)$/gm)) out.set(m[1], m[2].replace(/\\\n/g, ' ').trim());
+  const { text } = src;
+  for (const line of src.defines) {
+    let end = text.indexOf('\n', line);
+    while (end > 0 && text.charCodeAt(end - (text.charCodeAt(end - 1) === 13 ? 2 : 1)) === 92) end = text.indexOf('\n', end + 1);
+    const m = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*((?:[^\n\\]|\\\n?)*)$/m.exec(src.slice(line, end < 0 ? text.length : end));
+    if (m) out.set(m[1], m[2].replace(/\\\n/g, ' ').trim());
+  }
   return out;
 }
 
 /**
  * Boundaries of the top-level arguments of the call whose `(` is at `open`: argument k spans
- * bounds[k] + 1 .. bounds[k + 1]. Undefined if the call does not close within a bound. Only the arguments a caller
- * asks for are sliced (argText), which keeps a scan of a file full of calls light on allocation.
+ * bounds[k] + 1 .. bounds[k + 1]. Undefined if the call does not close within a bound. Comments and strings inside
+ * are stepped over. Only the arguments a caller asks for are sliced (argText), which keeps a scan of a file full of
+ * calls light on allocation.
  */
-function argBounds(code: string, open: number): number[] | undefined {
+function argBounds(src: SourceCode, open: number): number[] | undefined {
+  const { text, excluded } = src;
   const bounds = [open];
   let depth = 0;
-  const limit = Math.min(code.length, open + 8192);
+  let k = src.spanAfter(open);
+  let skip = k < excluded.length ? excluded[k] : Infinity;
+  const limit = Math.min(text.length, open + 8192);
   for (let i = open + 1; i < limit; i++) {
-    const c = code.charCodeAt(i);
-    if (c === 40 || c === 91 || c === 123) depth++; // ( [ {
-    else if (c === 41 || c === 93 || c === 125) {
+    if (i === skip) {
+      i = excluded[k + 1] - 1;
+      k += 2;
+      skip = k < excluded.length ? excluded[k] : Infinity;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    const role = c < 128 ? PUNCTUATION[c] : 0;
+    if (role === 0) continue;
+    if (role === OPEN) depth++;
+    else if (role === CLOSE) {
       if (depth === 0) {
         if (c !== 41) return undefined;
         bounds.push(i);
         // f() has no argument, f(a) one
-        return bounds.length === 2 && !code.slice(open + 1, i).trim() ? [open] : bounds;
+        if (bounds.length === 2) {
+          const only = argSpan(src, bounds, 0);
+          if (only.start === only.end) return [open];
+        }
+        return bounds;
       }
       depth--;
-    } else if (c === 44 && depth === 0) bounds.push(i);
-    else if (c === 59 && depth === 0) return undefined; // ';' before ')': not a call we understand
+    } else if (depth === 0) {
+      if (role === COMMA) bounds.push(i);
+      else return undefined; // ';' before ')': not a call we understand
+    }
   }
   return undefined;
 }
 
-function argText(code: string, bounds: number[], k: number): Span & { text: string } {
-  return trimmed(code, bounds[k] + 1, bounds[k + 1]);
+const OPEN = 1;
+const CLOSE = 2;
+const COMMA = 3;
+const SEMICOLON = 4;
+/** What a character does to a call's argument list. */
+const PUNCTUATION = new Uint8Array(128);
+for (const [chars, role] of [['([{', OPEN], [')]}', CLOSE], [',', COMMA], [';', SEMICOLON]] as const) for (const ch of chars) PUNCTUATION[ch.charCodeAt(0)] = role;
+
+/** Argument k without the blanks, comments and strings around it. */
+function argSpan(src: SourceCode, bounds: number[], k: number): Span & { text?: string } {
+  const { text, excluded } = src;
+  let start = bounds[k] + 1;
+  let end = bounds[k + 1];
+  let s = src.spanAfter(start);
+  for (; start < end; ) {
+    if (s < excluded.length && excluded[s] === start) (start = excluded[s + 1]), (s += 2);
+    else if (isSpaceCode(text.charCodeAt(start))) start++;
+    else break;
+  }
+  // Spans inside the argument are blanked by argText; trailing ones and blanks are not part of it.
+  let last = s;
+  while (last + 2 < excluded.length && excluded[last + 2] < end) last += 2;
+  while (end > start) {
+    if (last >= s && last < excluded.length && excluded[last] < end && excluded[last + 1] >= end) (end = excluded[last]), (last -= 2);
+    else if (isSpaceCode(text.charCodeAt(end - 1))) end--;
+    else break;
+  }
+  return { start, end, text: undefined };
 }
+
+/** The code of an argument (comments and strings inside blanked). */
+const argText = (src: SourceCode, span: Span) => src.slice(span.start, span.end);
 
 /** Top-level arguments of the call whose `(` is at `open`. */
-function callArgs(code: string, open: number): (Span & { text: string })[] | undefined {
-  const bounds = argBounds(code, open);
-  return bounds && Array.from({ length: bounds.length - 1 }, (_, k) => argText(code, bounds, k));
-}
-
-function trimmed(code: string, start: number, end: number): Span & { text: string } {
-  while (start < end && isSpaceCode(code.charCodeAt(start))) start++;
-  while (end > start && isSpaceCode(code.charCodeAt(end - 1))) end--;
-  return { start, end, text: code.slice(start, end) };
+function callArgs(src: SourceCode, open: number): (Span & { text: string })[] | undefined {
+  const bounds = argBounds(src, open);
+  return bounds && Array.from({ length: bounds.length - 1 }, (_, k) => {
+    const span = argSpan(src, bounds, k);
+    return { ...span, text: argText(src, span) };
+  });
 }
 
 /** Names usable in constant values: control bits (not Linux's VMX_FEATURE_* word numbers) and #defines. */
@@ -174,8 +181,10 @@ function resolver(defs: Map<string, string>) {
   return resolve;
 }
 
+type FieldRef = { record: FieldRecord; via: 'name' | 'encoding' };
+
 /** A field argument: an alias (Rust paths by their longest known suffix), an encoding, or a #define of one. */
-function fieldOf(arg: string, defs: Map<string, string>, resolve: (n: string) => bigint | undefined): { record: FieldRecord; via: 'name' | 'encoding' } | undefined {
+function fieldOf(arg: string, defs: Map<string, string>, resolve: (n: string) => bigint | undefined): FieldRef | undefined {
   const cat = catalogue();
   const direct = cat.findExact(arg);
   if (direct) return { record: direct, via: 'name' };
@@ -190,111 +199,106 @@ function fieldOf(arg: string, defs: Map<string, string>, resolve: (n: string) =>
 }
 
 interface Memo {
-  fields: Map<string, { record: FieldRecord; via: 'name' | 'encoding' } | null>;
+  fields: Map<string, FieldRef | null>;
   values: Map<string, { adjusted: boolean; constant: bigint | undefined }>;
 }
 
-let candidates: RegExp | undefined;
+/** What a known identifier stands for: a field (by name), an accessor (its call forms), or both. */
+interface Known {
+  field?: FieldRef;
+  forms?: readonly AccessorForm[];
+}
 
-/**
- * Identifiers (with Rust paths) that start like a known alias or accessor name. The regex engine skips everything
- * else natively, which is several times faster than visiting each identifier from JavaScript.
- */
-function candidatePattern(): RegExp {
-  if (candidates) return candidates;
-  const prefixes = new Set([...catalogue().aliasNames(), ...ACCESSORS.keys()].map((n) => n.slice(0, 3).replace(/[^A-Za-z0-9_]/g, '\\$&')));
-  return (candidates = new RegExp(`(?<![A-Za-z0-9_])(?:${[...prefixes].join('|')})[A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*`, 'g'));
+let pattern: RegExp | undefined;
+let known: Map<string, Known> | undefined;
+
+function names() {
+  if (pattern && known) return { pattern, known };
+  const cat = catalogue();
+  known = new Map();
+  for (const name of new Set([...cat.aliasNames(), ...ACCESSORS.keys()])) {
+    const record = cat.findExact(name);
+    known.set(name, { field: record && { record, via: 'name' }, forms: ACCESSORS.get(name) });
+  }
+  pattern = namePattern(known.keys());
+  return { pattern, known };
 }
 
 const isSpaceCode = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 export function scanText(text: string): ScanResult {
-  const code = codeOnly(text);
+  const { pattern, known } = names();
+  const src = lexSource(text, pattern);
+  const { tokenStarts, tokens } = src;
   let defs: Map<string, string> | undefined;
   let resolve: ((name: string) => bigint | undefined) | undefined;
   // The same field and value texts recur through a file: work each out once per scan.
   const memo: Memo = { fields: new Map(), values: new Map() };
-  const cat = catalogue();
-  const { max } = cat.aliasLengths;
   const references: ScanReference[] = [];
   const writes: ScanWrite[] = [];
-  const refAt = new Set<number>();
-  const n = code.length;
-  const pattern = candidatePattern();
-  pattern.lastIndex = 0;
+  const n = text.length;
 
-  for (let m = pattern.exec(code); m; m = pattern.exec(code)) {
-    const token = m[0];
-    const start = m.index;
+  let next = tokens.length ? known.get(tokens[0]) : undefined;
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t];
+    const start = tokenStarts[t];
     const end = start + token.length;
-    const path = token.includes('::');
-    if (!path) {
-      const record = token.length <= max ? cat.findExact(token) : undefined;
-      if (record) {
-        references.push({ start, end, record, text: token, via: 'name' });
-        refAt.add(start);
-        continue;
-      }
+    // The next token is often this call's field argument: look it up once for both.
+    const info = next;
+    next = t + 1 < tokens.length ? known.get(tokens[t + 1]) : undefined;
+    let callee = token;
+    let forms = info?.forms;
+    if (info) {
+      if (info.field) references.push({ start, end, record: info.field.record, text: token, via: 'name' });
+      if (!forms) continue;
     } else {
+      if (!token.includes('::')) continue;
+      // A Rust path: its longest known suffix is the reference; its last part may be an accessor.
       const parts = token.split('::');
-      for (let k = 0; k < parts.length; k++) {
-        const name = parts.slice(k).join('::');
-        const record = cat.findExact(name);
+      for (let p = 0; p < parts.length; p++) {
+        const name = parts.slice(p).join('::');
+        const record = known.get(name)?.field?.record;
         if (record) {
           references.push({ start: end - name.length, end, record, text: name, via: 'name' });
-          refAt.add(end - name.length);
           break;
         }
       }
+      callee = parts[parts.length - 1];
+      forms = ACCESSORS.get(callee);
+      if (!forms) continue;
     }
-    const callee = path ? token.slice(token.lastIndexOf(':') + 1) : token;
-    if (!ACCESSORS.has(callee)) continue;
     let open = end;
-    while (open < n && isSpaceCode(code.charCodeAt(open))) open++;
-    const before = code.charCodeAt(start - 1);
-    if (code.charCodeAt(open) !== 40 || before === 46 || before === 62) continue; // "(" and not obj.f( or p->f(
-    defs ??= defines(code);
+    while (open < n && isSpaceCode(text.charCodeAt(open))) open++;
+    const before = text.charCodeAt(start - 1);
+    if (text.charCodeAt(open) !== 40 || before === 46 || before === 62) continue; // "(" and not obj.f( or p->f(
+    const bounds = argBounds(src, open);
+    const count = bounds ? bounds.length - 1 : -1;
+    const form = forms.find((f) => f.args === count);
+    if (!bounds || !form || form.field >= count) continue;
+    defs ??= defines(src);
     resolve ??= resolver(defs);
-    const write = readCall(code, callee, open, defs, resolve, references, refAt, memo);
-    if (write) writes.push(write);
+    const fieldArg = argSpan(src, bounds, form.field);
+    let field: FieldRef | null | undefined;
+    if (next?.field && tokenStarts[t + 1] === fieldArg.start && tokens[t + 1].length === fieldArg.end - fieldArg.start) field = next.field;
+    else {
+      const arg = argText(src, fieldArg);
+      field = memo.fields.get(arg);
+      if (field === undefined) memo.fields.set(arg, (field = fieldOf(arg, defs, resolve) ?? null));
+      // A raw encoding (or a #define of one) is a reference too; names were found by the lexer.
+      if (field?.via === 'encoding') references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: arg, via: 'encoding' });
+    }
+    if (!field || form.value === undefined || form.value >= count) continue;
+    const value = argSpan(src, bounds, form.value) as ScanWrite['value'];
+    value.text = argText(src, value);
+    let worked = memo.values.get(value.text);
+    if (!worked) {
+      const adjusted = value.text.includes('(') && [...value.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
+      memo.values.set(value.text, (worked = { adjusted, constant: adjusted ? undefined : evaluate(value.text, resolve) }));
+    }
+    writes.push({ accessor: callee, record: field.record, field: fieldArg, value, adjusted: worked.adjusted, constant: worked.constant });
   }
   let context: FileContext | undefined;
-  return { references, writes, fileContext: () => (context ??= fileContext(code)) };
-}
-
-/** An accessor call at `open` (its "("): a reference for a raw encoding, and the write when it writes a value. */
-function readCall(
-  code: string,
-  callee: string,
-  open: number,
-  defs: Map<string, string>,
-  resolve: (name: string) => bigint | undefined,
-  references: ScanReference[],
-  refAt: Set<number>,
-  memo: Memo,
-): ScanWrite | undefined {
-  const bounds = argBounds(code, open);
-  if (!bounds) return undefined;
-  const count = bounds.length - 1;
-  const form = accessorForm(callee, count);
-  if (!form || form.field >= count) return undefined;
-  const fieldArg = argText(code, bounds, form.field);
-  let field = memo.fields.get(fieldArg.text);
-  if (field === undefined) memo.fields.set(fieldArg.text, (field = fieldOf(fieldArg.text, defs, resolve) ?? null));
-  if (!field) return undefined;
-  if (field.via === 'encoding' && !refAt.has(fieldArg.start)) {
-    references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: fieldArg.text, via: 'encoding' });
-    refAt.add(fieldArg.start);
-  }
-  if (form.value === undefined || form.value >= count) return undefined;
-  const value = argText(code, bounds, form.value);
-  let known = memo.values.get(value.text);
-  if (!known) {
-    const adjusted = value.text.includes('(') && [...value.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
-    memo.values.set(value.text, (known = { adjusted, constant: adjusted ? undefined : evaluate(value.text, resolve) }));
-  }
-  const { adjusted, constant } = known;
-  return { accessor: callee, record: field.record, field: fieldArg, value, adjusted, constant };
+  return { references, writes, fileContext: () => (context ??= fileContext(src)) };
 }
 
 /** 0-based line and column of an offset, with a precomputed table of line starts. */

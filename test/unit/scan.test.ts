@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { diagnose } from '../../src/core/diagnose';
 import { evaluate } from '../../src/core/expr';
-import { codeOnly, scanText } from '../../src/core/scan';
+import { scanText } from '../../src/core/scan';
+import { codeOnly } from '../../src/core/source-code';
 import { capsFromMsrs, ROOT, runCli } from './helpers';
 
 const none = () => undefined;
@@ -38,6 +39,13 @@ describe('code-only view', () => {
     assert.match(code, /live2\(\)/);
     assert.match(code, /\bd\b/);
   });
+  it('reads directives after comments, and comments running past a reviving #endif', () => {
+    const src = '/* a */ #if 0\nvmwrite(0x4000, 1);\n#endif /* b\nc */ vmwrite(0x681e, 1);\n#if 0 // off\nvmwrite(0x4002, 1);\n#else\nvmwrite(0x4012, 1);\n#endif\n';
+    const code = codeOnly(src);
+    assert.equal(code.length, src.length);
+    assert.doesNotMatch(code, /0x4000|0x4002|\bc\b|\bb\b/);
+    assert.deepEqual(scanText(src).references.map((r) => r.text), ['0x681e', '0x4012']);
+  });
   it("keeps Rust lifetimes (not char literals)", () => {
     assert.match(codeOnly("fn f<'a>(x: &'a u32) { vmwrite(0x681e, 1) }"), /vmwrite\(0x681e, 1\)/);
   });
@@ -47,8 +55,13 @@ describe('scanner', () => {
   const caps = capsFromMsrs(COFFEELAKE);
   const findings = (src: string) => diagnose(scanText(src), caps, 'test');
   it('finds references of every scheme and raw encodings in accessor calls', () => {
-    const r = scanText('x = VMCS_GUEST_RIP; vmcs_write32(0x4000, y); foo(0x4000); vmwrite(vmcs::guest::RIP, 1);').references;
-    assert.deepEqual(r.map((x) => [x.text, x.record.hex, x.via]), [['VMCS_GUEST_RIP', '0x681e', 'name'], ['0x4000', '0x4000', 'encoding'], ['guest::RIP', '0x681e', 'name']]);
+    const r = scanText('x = VMCS_GUEST_RIP; vmcs_write32(0x4000, y); foo(0x4000); vmwrite(vmcs::guest::RIP, 1); let e = vmread(x86::vmx::vmcs::ro::EXIT_REASON);').references;
+    assert.deepEqual(r.map((x) => [x.text, x.record.hex, x.via]), [
+      ['VMCS_GUEST_RIP', '0x681e', 'name'],
+      ['0x4000', '0x4000', 'encoding'],
+      ['guest::RIP', '0x681e', 'name'],
+      ['ro::EXIT_REASON', '0x4402', 'name'],
+    ]);
   });
   it('evaluates writes through bit names of Linux, QEMU/bhyve and Apple, and #defines', () => {
     const src = '#define REQ (PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING)\nvmcs_write32(PIN_BASED_VM_EXEC_CONTROL, REQ | PIN_BASED_POSTED_INTR);\n';
@@ -75,6 +88,15 @@ describe('scanner', () => {
       'vmcs_writel(GUEST_CR0, 0x20); /* unrestricted guest may clear PE and PG */',
     ].join('\n');
     assert.deepEqual(findings(src), []);
+  });
+  it('reads call arguments through comments and strings', () => {
+    const src = 'vmcs_write32(/* field */ PIN_BASED_VM_EXEC_CONTROL /* pin */, 0x16 /* ok, (really) */ );\nvmcs_write32(PIN_BASED_VM_EXEC_CONTROL, log("a, b)") | 0x16);';
+    const [w, v] = scanText(src).writes;
+    assert.equal(src.slice(w.field.start, w.field.end), 'PIN_BASED_VM_EXEC_CONTROL');
+    assert.deepEqual([w.value.text, w.constant], ['0x16', 0x16n]);
+    assert.equal(src.slice(w.value.start, w.value.end), '0x16');
+    assert.equal(v.value.text, 'log(       ) | 0x16'); // the string, quotes and all, is blanked
+    assert.equal(v.constant, undefined);
   });
   it('names read-only and missing fields', () => {
     const f = findings('vmcs_write32(VM_EXIT_REASON, 0);\nvmcs_write64(TSC_MULTIPLIER, 1);');
