@@ -81,6 +81,25 @@ export class Catalogue {
     this.records = records;
     const lengths = [...this.byName.keys()].filter((n) => !n.includes(' ')).map((n) => n.length);
     this.aliasLengths = { min: Math.min(...lengths), max: Math.max(...lengths) };
+    this.pathSegments = Math.max(...[...this.byName.keys()].map((n) => n.split('::').length));
+  }
+
+  /** The most `::`-separated segments any name has (rust-x86's `guest::RIP`: 2). */
+  private readonly pathSegments: number;
+
+  /**
+   * The suffixes of a Rust path that could be names, longest first (`vmcs::guest::RIP` -> `guest::RIP`, `RIP`). Only
+   * as many segments as a name can have are tried, so a long path costs no more than a short one.
+   */
+  pathSuffixes(path: string): string[] {
+    const out: string[] = [];
+    for (let end = path.length, k = 0; k < this.pathSegments; k++) {
+      const sep = path.lastIndexOf('::', end - 1);
+      out.unshift(path.slice(sep < 0 ? 0 : sep + 2));
+      if (sep < 0) break;
+      end = sep;
+    }
+    return out;
   }
 
   /** Shortest and longest alias without spaces: a quick filter for scanning identifiers. */

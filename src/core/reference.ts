@@ -66,12 +66,6 @@ export function callContext(line: string, start: number, end: number): { callee:
   return { callee: callee[1], argIndex, args };
 }
 
-/** Names to try for a token: the whole Rust path, then shorter suffixes (`vmcs::guest::RIP` -> `guest::RIP`). */
-function candidates(token: string): string[] {
-  const parts = token.split('::');
-  return parts.map((_, i) => parts.slice(i).join('::'));
-}
-
 export function referenceAt(line: string, ch: number): Reference | undefined {
   const t = tokenAt(line, ch);
   if (!t) return undefined;
@@ -85,7 +79,7 @@ export function referenceAt(line: string, ch: number): Reference | undefined {
     const record = enc === undefined ? undefined : catalogue().byEncodingNumber(enc);
     return record ? { kind: 'field', record, start: t.start, end: t.end, via: 'encoding', text } : undefined;
   }
-  for (const name of candidates(text)) {
+  for (const name of catalogue().pathSuffixes(text)) {
     const record = catalogue().findExact(name);
     if (record) return { kind: 'field', record, start: t.start, end: t.end, via: 'name', text: name };
     const bit = controlBitByAlias(name);

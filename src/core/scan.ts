@@ -188,9 +188,8 @@ function fieldOf(arg: string, defs: Map<string, string>, resolve: (n: string) =>
   const cat = catalogue();
   const direct = cat.findExact(arg);
   if (direct) return { record: direct, via: 'name' };
-  const parts = arg.split('::');
-  for (let i = 0; i < parts.length; i++) {
-    const r = cat.findExact(parts.slice(i).join('::'));
+  for (const name of cat.pathSuffixes(arg)) {
+    const r = cat.findExact(name);
     if (r) return { record: r, via: 'name' };
   }
   const enc = parseEncoding(arg.replace(/(?:u|l|ul|ull|ll)$/i, '')) ?? (/^\w+$/.test(arg) && defs.has(arg) ? evaluate(arg, resolve) : undefined);
@@ -254,16 +253,15 @@ export function scanText(text: string): ScanResult {
     } else {
       if (!token.includes('::')) continue;
       // A Rust path: its longest known suffix is the reference; its last part may be an accessor.
-      const parts = token.split('::');
-      for (let p = 0; p < parts.length; p++) {
-        const name = parts.slice(p).join('::');
+      const suffixes = catalogue().pathSuffixes(token);
+      for (const name of suffixes) {
         const record = known.get(name)?.field?.record;
         if (record) {
           references.push({ start: end - name.length, end, record, text: name, via: 'name' });
           break;
         }
       }
-      callee = parts[parts.length - 1];
+      callee = suffixes[suffixes.length - 1];
       forms = ACCESSORS.get(callee);
       if (!forms) continue;
     }

@@ -146,23 +146,32 @@ const blank = (s: string) => ' '.repeat(s.length);
 
 /**
  * Whether code is live in nested preprocessor conditionals. A frame per #if; `constant` is 1 or 0 for `#if 1` /
- * `#if 0`, else null (unknown: live).
+ * `#if 0`, else null (unknown: live). Dead frames are counted, so deep nesting stays linear.
  */
 class Branches {
   private readonly frames: { live: boolean; constant: 0 | 1 | null }[] = [];
-  dead = false;
+  private deadFrames = 0;
+
+  get dead(): boolean {
+    return this.deadFrames > 0;
+  }
 
   apply(keyword: string, condition: string): void {
     const top = this.frames[this.frames.length - 1];
     if (keyword === 'if' || keyword === 'ifdef' || keyword === 'ifndef') {
       const c = /^(0|false)\s*$/.test(condition) ? 0 : /^(1|true)\s*$/.test(condition) ? 1 : null;
       this.frames.push({ live: c !== 0, constant: c });
+      if (c === 0) this.deadFrames++;
     } else if (top && (keyword === 'else' || keyword === 'elif')) {
       // After a taken `#if 1` every later branch is dead; after `#if 0` the next branch is live (its condition unknown).
-      top.live = top.constant !== 1;
+      const live = top.constant !== 1;
+      this.deadFrames += Number(top.live) - Number(live);
+      top.live = live;
       if (keyword === 'elif' && top.constant === 0) top.constant = null;
-    } else if (keyword === 'endif') this.frames.pop();
-    this.dead = this.frames.some((f) => !f.live);
+    } else if (keyword === 'endif' && top) {
+      this.frames.pop();
+      if (!top.live) this.deadFrames--;
+    }
   }
 }
 

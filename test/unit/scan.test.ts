@@ -110,7 +110,7 @@ describe('scanner', () => {
     assert.equal(f.adjusted, 0x13fbn);
   });
   it('stays linear on adversarial input and never throws', () => {
-    const inputs = ['('.repeat(200000), 'vmcs_write32('.repeat(20000), '/*'.repeat(100000), '"'.repeat(100000), 'GUEST_RIP '.repeat(50000), "'".repeat(100000), '#if 0\n'.repeat(50000)];
+    const inputs = ['('.repeat(200000), 'vmcs_write32('.repeat(20000), '/*'.repeat(100000), '"'.repeat(100000), 'GUEST_RIP '.repeat(50000), "'".repeat(100000), '#if 0\n'.repeat(50000), '#if 1\n'.repeat(50000), '#ifdef X\n#else\n'.repeat(30000)];
     for (const text of inputs) {
       const t0 = process.hrtime.bigint();
       scanText(text);
