@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs, once, what the end-to-end tests need and caches it: Debian's chromium and libkrb5-dev (apt),
-# Node 24 and code-server built with it (npm), into $VMCS_E2E_CACHE (default .cache/e2e, git-ignored).
+# Installs, once, what the end-to-end tests and the bench need and caches it: Debian's chromium, libkrb5-dev and
+# ripgrep (apt; the bench compares the scanner with rg), Node 24 and code-server built with it (npm), into $VMCS_E2E_CACHE (default .cache/e2e, git-ignored).
 # When everything is cached this takes a few milliseconds. Prints the cache folder on stdout.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,11 +13,11 @@ mkdir -p "$CACHE"
 for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
 log() { echo "e2e toolchain: $*" >&2; }
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/krb5-config ]; then
-  log "installing chromium and libkrb5-dev (apt)"
-  if [ "$(id -u)" != 0 ]; then log "need root for apt-get (or install chromium and libkrb5-dev yourself)"; exit 1; fi
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/krb5-config ] || ! command -v rg >/dev/null; then
+  log "installing chromium, libkrb5-dev and ripgrep (apt)"
+  if [ "$(id -u)" != 0 ]; then log "need root for apt-get (or install chromium, libkrb5-dev and ripgrep yourself)"; exit 1; fi
   apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libkrb5-dev >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libkrb5-dev ripgrep >&2
 fi
 
 if [ ! -x "$N24/bin/node" ] || [ ! -e "$N24/include/node/node_version.h" ]; then
