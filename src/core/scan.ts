@@ -1,5 +1,5 @@
-// Finds VMCS references and constant writes in C, C++, Rust, Swift and Go source. The lexer blanks comments, strings
-// and `#if 0` blocks (offsets kept) and finds the known names, so everything here works on code only.
+// Finds VMCS references and constant writes in C, C++, Rust, Swift and Go source. The lexer (source-code.ts) marks
+// comments, strings and `#if 0` blocks and finds the candidate names; everything here reads code through its marks.
 import { ACCESSORS, ADJUST_HELPERS, type AccessorForm } from './accessors';
 import { catalogue, type FieldRecord } from './catalogue';
 import { controlBitByAlias, HV_CAPS_BY_CONTROL, type ControlKey } from './controls';
@@ -71,8 +71,8 @@ function defines(src: SourceCode): Map<string, string> {
   for (const line of src.defines) {
     let end = text.indexOf('\n', line);
     while (end > 0 && text.charCodeAt(end - (text.charCodeAt(end - 1) === 13 ? 2 : 1)) === 92) end = text.indexOf('\n', end + 1);
-    const m = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*((?:[^\n\\]|\\\n?)*)$/m.exec(src.slice(line, end < 0 ? text.length : end));
-    if (m) out.set(m[1], m[2].replace(/\\\n/g, ' ').trim());
+    const m = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*((?:[^\n\\]|\\\r?\n?)*)$/m.exec(src.slice(line, end < 0 ? text.length : end));
+    if (m) out.set(m[1], m[2].replace(/\\\r?\n/g, ' ').trim());
   }
   return out;
 }
@@ -130,7 +130,7 @@ const PUNCTUATION = new Uint8Array(128);
 for (const [chars, role] of [['([{', OPEN], [')]}', CLOSE], [',', COMMA], [';', SEMICOLON]] as const) for (const ch of chars) PUNCTUATION[ch.charCodeAt(0)] = role;
 
 /** Argument k without the blanks, comments and strings around it. */
-function argSpan(src: SourceCode, bounds: number[], k: number): Span & { text?: string } {
+function argSpan(src: SourceCode, bounds: number[], k: number): Span {
   const { text, excluded } = src;
   let start = bounds[k] + 1;
   let end = bounds[k + 1];
@@ -148,7 +148,7 @@ function argSpan(src: SourceCode, bounds: number[], k: number): Span & { text?: 
     else if (isSpaceCode(text.charCodeAt(end - 1))) end--;
     else break;
   }
-  return { start, end, text: undefined };
+  return { start, end };
 }
 
 /** The code of an argument (comments and strings inside blanked). */
@@ -197,11 +197,6 @@ function fieldOf(arg: string, defs: Map<string, string>, resolve: (n: string) =>
   return r ? { record: r, via: 'encoding' } : undefined;
 }
 
-interface Memo {
-  fields: Map<string, FieldRef | null>;
-  values: Map<string, { adjusted: boolean; constant: bigint | undefined }>;
-}
-
 /** What a known identifier stands for: a field (by name), an accessor (its call forms), or both. */
 interface Known {
   field?: FieldRef;
@@ -229,12 +224,8 @@ export function scanText(text: string): ScanResult {
   const { pattern, known } = names();
   const src = lexSource(text, pattern);
   const { tokenStarts, tokens } = src;
-  let defs: Map<string, string> | undefined;
-  let resolve: ((name: string) => bigint | undefined) | undefined;
-  // The same field and value texts recur through a file: work each out once per scan.
-  const memo: Memo = { fields: new Map(), values: new Map() };
   const references: ScanReference[] = [];
-  const writes: ScanWrite[] = [];
+  const calls = new Calls(src, references);
   const n = text.length;
 
   let next = tokens.length ? known.get(tokens[0]) : undefined;
@@ -269,34 +260,58 @@ export function scanText(text: string): ScanResult {
     while (open < n && isSpaceCode(text.charCodeAt(open))) open++;
     const before = text.charCodeAt(start - 1);
     if (text.charCodeAt(open) !== 40 || before === 46 || before === 62) continue; // "(" and not obj.f( or p->f(
+    calls.read(callee, forms, open, next?.field, tokenStarts[t + 1], tokens[t + 1]?.length);
+  }
+  let context: FileContext | undefined;
+  return { references, writes: calls.writes, fileContext: () => (context ??= fileContext(src)) };
+}
+
+/** Reads accessor calls for one scan. #defines are read on first need; field and value texts recurring through a file are worked out once. */
+class Calls {
+  readonly writes: ScanWrite[] = [];
+  private defs: Map<string, string> | undefined;
+  private resolve: ((name: string) => bigint | undefined) | undefined;
+  private readonly fields = new Map<string, FieldRef | null>();
+  private readonly values = new Map<string, { adjusted: boolean; constant: bigint | undefined }>();
+
+  constructor(
+    private readonly src: SourceCode,
+    private readonly references: ScanReference[],
+  ) {}
+
+  /**
+   * The call of `callee` whose "(" is at `open`: a reference when its field is a raw encoding, a write when it
+   * writes a value. `nextField` is the field the next token names (at nextStart, nextLength long), reused when that
+   * token is exactly the field argument.
+   */
+  read(callee: string, forms: readonly AccessorForm[], open: number, nextField: FieldRef | undefined, nextStart: number, nextLength: number): void {
+    const { src } = this;
     const bounds = argBounds(src, open);
     const count = bounds ? bounds.length - 1 : -1;
     const form = forms.find((f) => f.args === count);
-    if (!bounds || !form || form.field >= count) continue;
-    defs ??= defines(src);
-    resolve ??= resolver(defs);
+    if (!bounds || !form || form.field >= count) return;
+    this.defs ??= defines(src);
+    const resolve = (this.resolve ??= resolver(this.defs));
     const fieldArg = argSpan(src, bounds, form.field);
     let field: FieldRef | null | undefined;
-    if (next?.field && tokenStarts[t + 1] === fieldArg.start && tokens[t + 1].length === fieldArg.end - fieldArg.start) field = next.field;
+    if (nextField && nextStart === fieldArg.start && nextLength === fieldArg.end - fieldArg.start) field = nextField;
     else {
       const arg = argText(src, fieldArg);
-      field = memo.fields.get(arg);
-      if (field === undefined) memo.fields.set(arg, (field = fieldOf(arg, defs, resolve) ?? null));
+      field = this.fields.get(arg);
+      if (field === undefined) this.fields.set(arg, (field = fieldOf(arg, this.defs, resolve) ?? null));
       // A raw encoding (or a #define of one) is a reference too; names were found by the lexer.
-      if (field?.via === 'encoding') references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: arg, via: 'encoding' });
+      if (field?.via === 'encoding') this.references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: arg, via: 'encoding' });
     }
-    if (!field || form.value === undefined || form.value >= count) continue;
-    const value = argSpan(src, bounds, form.value) as ScanWrite['value'];
-    value.text = argText(src, value);
-    let worked = memo.values.get(value.text);
+    if (!field || form.value === undefined || form.value >= count) return;
+    const valueArg = argSpan(src, bounds, form.value);
+    const value = { start: valueArg.start, end: valueArg.end, text: argText(src, valueArg) };
+    let worked = this.values.get(value.text);
     if (!worked) {
       const adjusted = value.text.includes('(') && [...value.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
-      memo.values.set(value.text, (worked = { adjusted, constant: adjusted ? undefined : evaluate(value.text, resolve) }));
+      this.values.set(value.text, (worked = { adjusted, constant: adjusted ? undefined : evaluate(value.text, resolve) }));
     }
-    writes.push({ accessor: callee, record: field.record, field: fieldArg, value, adjusted: worked.adjusted, constant: worked.constant });
+    this.writes.push({ accessor: callee, record: field.record, field: fieldArg, value, adjusted: worked.adjusted, constant: worked.constant });
   }
-  let context: FileContext | undefined;
-  return { references, writes, fileContext: () => (context ??= fileContext(src)) };
 }
 
 /** 0-based line and column of an offset, with a precomputed table of line starts. */

@@ -72,6 +72,12 @@ describe('scanner', () => {
     assert.equal(f.adjusted, 0x1fn);
     assert.match(f.message, /bits 1, 2, 4 \(reserved \(default1\)\) must be 1 but are clear; bit 7 \(Process posted interrupts\) must be 0 on test/);
   });
+  it('reads #defines continued over lines, with LF or CRLF line ends', () => {
+    for (const nl of ['\n', '\r\n']) {
+      const src = `#define REQ (PIN_BASED_EXT_INTR_MASK | \\${nl}\tPIN_BASED_NMI_EXITING)${nl}vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, REQ);${nl}`;
+      assert.equal(scanText(src).writes[0].constant, 0x9n, JSON.stringify(nl));
+    }
+  });
   it('true negatives: adjusted, non-constant, commented, string, #if 0, reads', () => {
     const src = [
       'hv_vmx_vcpu_write_vmcs(vcpu, VMCS_CTRL_PIN_BASED, cap2ctrl(cap, PIN_BASED_NMI));',
