@@ -49,39 +49,52 @@ export class Catalogue {
       const parts = enc === undefined ? undefined : decode(enc);
       if (!parts || parts.access !== 'full') throw new Error(`fields.json: ${f.encoding} is not a full field encoding`);
       if (this.byEncoding.has(parts.encoding)) throw new Error(`fields.json: ${f.encoding} is listed twice`);
-      const record: FieldRecord = { ...parts, hex: encodingHex(parts.encoding), name: f.name, description: f.description, aliases: {} };
+      const { encoding, access, index, type, width } = parts;
+      const record: FieldRecord = { encoding, hex: encodingHex(encoding), name: f.name, description: f.description, width, type, access, index, aliases: {} };
       if (f.requires) record.requires = f.requires;
       if (f.unknownExistence) record.unknownExistence = f.unknownExistence;
       records.push(record);
       this.byEncoding.set(record.encoding, record);
       if (parts.width === '64') {
         const high: FieldRecord = {
-          ...record,
-          encoding: record.encoding + 1,
-          hex: encodingHex(record.encoding + 1),
-          access: 'high',
+          encoding: encoding + 1,
+          hex: encodingHex(encoding + 1),
           name: `${record.name} (high)`,
           description: `High 32 bits of ${record.name}, for 32-bit VMREAD/VMWRITE.`,
+          width,
+          type,
+          access: 'high',
+          index,
           aliases: {},
           full: record,
         };
+        if (record.requires) high.requires = record.requires;
+        if (record.unknownExistence) high.unknownExistence = record.unknownExistence;
         records.push(high);
         this.byEncoding.set(high.encoding, high);
       }
     }
     for (const table of schemes) {
-      for (const [encText, names] of Object.entries(table.fields)) {
+      for (const encText in table.fields) {
         const record = this.byEncoding.get(parseEncoding(encText) ?? -1);
         if (!record) throw new Error(`aliases/${table.scheme}.json: ${encText} is not a catalogue field`);
-        (record.aliases[table.scheme] ??= []).push(...names);
+        (record.aliases[table.scheme] ??= []).push(...table.fields[encText]);
       }
     }
     for (const r of records) this.index(r.name, r);
     for (const table of schemes) for (const r of records) for (const n of r.aliases[table.scheme] ?? []) this.index(n, r);
     this.records = records;
-    const lengths = [...this.byName.keys()].filter((n) => !n.includes(' ')).map((n) => n.length);
-    this.aliasLengths = { min: Math.min(...lengths), max: Math.max(...lengths) };
-    this.pathSegments = Math.max(...[...this.byName.keys()].map((n) => n.split('::').length));
+    let min = Infinity;
+    let max = 0;
+    let segments = 1;
+    for (const name of this.byName.keys()) {
+      if (name.includes(' ')) continue;
+      min = Math.min(min, name.length);
+      max = Math.max(max, name.length);
+      if (name.includes('::')) segments = Math.max(segments, name.split('::').length);
+    }
+    this.aliasLengths = { min, max };
+    this.pathSegments = segments;
   }
 
   /** The most `::`-separated segments any name has (rust-x86's `guest::RIP`: 2). */
