@@ -176,8 +176,8 @@ class Branches {
 }
 
 /**
- * The start of the line of the `#` at `at` if only blanks and comments precede it there (a directive), else undefined.
- * Comments count as blanks because the preprocessor replaces them by a space before it reads directives.
+ * The start of the line of the `#` at `at` if only blanks and excluded spans precede it there (a directive), else
+ * undefined. Comments count as blanks because the preprocessor replaces them by a space before it reads directives.
  */
 function lineStartIfBlank(text: string, at: number, noise: number[]): number | undefined {
   let k = noise.length - 2;
