@@ -16,6 +16,6 @@ export const ADJUST_HELPERS: ReadonlySet<string> = new Set(data.adjust);
 export function accessorForm(name: string, args: number | undefined, argIndex?: number): AccessorForm | undefined {
   const forms = ACCESSORS.get(name);
   if (!forms) return undefined;
-  for (const f of forms) if (args !== undefined ? f.args === args : argIndex === undefined || f.field === argIndex) return f;
-  return undefined;
+  if (args !== undefined) return forms.find((f) => f.args === args);
+  return forms.find((f) => argIndex === undefined || f.field === argIndex);
 }

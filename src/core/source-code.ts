@@ -96,6 +96,11 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES): SourceCode 
     if (last > 0 && start <= excluded[last]) excluded[last] = Math.max(excluded[last], end);
     else excluded.push(start, end);
   };
+  // A dead stretch from deadFrom to `end` replaces everything excluded since it began (all of that lies inside it).
+  const excludeDead = (end: number) => {
+    while (excluded.length && excluded[excluded.length - 2] >= deadFrom) excluded.length -= 2;
+    exclude(deadFrom, end);
+  };
   const branches = new Branches();
   let deadFrom = -1; // where the dead stretch began, while in one
   let liveFrom = 0; // the end of the last dead stretch: the rest of a reviving directive's line is dead too
@@ -126,18 +131,13 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES): SourceCode 
       branches.apply(keyword, keyword === 'if' ? text.slice(rest, end).replace(NOISE_IN_LINE, blank) : '');
       if (!wasDead && branches.dead) deadFrom = line;
       if (wasDead && !branches.dead) {
-        // Everything excluded since the stretch began lies inside it.
-        while (excluded.length && excluded[excluded.length - 2] >= deadFrom) excluded.length -= 2;
-        exclude(deadFrom, end);
+        excludeDead(end);
         deadFrom = -1;
         liveFrom = end;
       }
     }
   }
-  if (deadFrom >= 0) {
-    while (excluded.length && excluded[excluded.length - 2] >= deadFrom) excluded.length -= 2;
-    exclude(deadFrom, text.length);
-  }
+  if (deadFrom >= 0) excludeDead(text.length);
   return new SourceCode(text, excluded, tokenStarts, tokens, defines);
 }
 
