@@ -1,7 +1,7 @@
 // Apple Hypervisor.framework (macOS, Intel): hv_vmx_vcpu_get_cap_write_vmcs for every writable field and
 // hv_vmx_read_capability for every capability id, through koffi, in a probe child process (native/hvf-capture.ts).
-import { hex } from '../core/hex';
-import type { Snapshot } from '../core/snapshot';
+import { hex } from '../core/catalogue/hex';
+import type { Snapshot } from '../core/caps/snapshot';
 import { runProbe, type ProbeOptions } from './probe-runner';
 import { SourceError, type Availability, type CapabilitySource } from './source';
 

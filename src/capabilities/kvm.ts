@@ -2,7 +2,7 @@
 // KVM_GET_MSRS on the system fd), through koffi in a probe child process. With kvm_intel nested=1 these describe
 // what KVM offers a nested guest, not the bare CPU. The ioctls are in native/kvm-capture.ts.
 import { constants, promises as fs } from 'node:fs';
-import type { Snapshot } from '../core/snapshot';
+import type { Snapshot } from '../core/caps/snapshot';
 import { runProbe, type ProbeOptions } from './probe-runner';
 import { SourceError, type Availability, type CapabilitySource } from './source';
 

@@ -3,10 +3,10 @@
 // another machine) holds each MSR at offset index * 8, little-endian; missing bytes mean an absent MSR.
 import { promises as fs } from 'node:fs';
 import { cpus } from 'node:os';
-import { MSR_NAMES } from '../core/controls';
-import { pruneAbsentMsrs } from '../core/derive';
-import { hex } from '../core/hex';
-import type { Snapshot } from '../core/snapshot';
+import { MSR_NAMES } from '../core/catalogue/controls';
+import { pruneAbsentMsrs } from '../core/caps/derive';
+import { hex } from '../core/catalogue/hex';
+import type { Snapshot } from '../core/caps/snapshot';
 import { SourceError, type Availability, type CapabilitySource } from './source';
 
 export const MSR_DEVICE = '/dev/cpu/0/msr';

@@ -2,7 +2,7 @@
 // touches the caller (the CLI or the extension host). The child prints one JSON line: { ok, snapshot | error }.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { parseSnapshot, SnapshotError, type Snapshot } from '../core/snapshot';
+import { parseSnapshot, SnapshotError, type Snapshot } from '../core/caps/snapshot';
 import { SourceError } from './source';
 
 export interface ProbeOptions {

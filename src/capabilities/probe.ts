@@ -1,7 +1,7 @@
 // The probe process: runs one native capture and prints one JSON line, { ok: true, snapshot } or { ok: false, error }.
 // Started by probe-runner.ts with node or an editor's runtime; never loaded into the extension host.
 import { parseArgs } from 'node:util';
-import { serializeSnapshot, type Snapshot } from '../core/snapshot';
+import { serializeSnapshot, type Snapshot } from '../core/caps/snapshot';
 import { HVF_FRAMEWORK } from './hvf';
 import { KVM_DEVICE } from './kvm';
 import { captureHvf } from './native/hvf-capture';

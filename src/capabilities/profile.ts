@@ -1,4 +1,4 @@
-import { validateSnapshot, type Snapshot } from '../core/snapshot';
+import { validateSnapshot, type Snapshot } from '../core/caps/snapshot';
 import { DEFAULT_PROFILE, PROFILES } from './profiles';
 import { SourceError, type Availability, type CapabilitySource } from './source';
 

@@ -1,5 +1,5 @@
 // Chooses a capability source from a spec, reads it, and says which source is used and why the better ones were not.
-import { CapabilitySet } from '../core/capset';
+import { CapabilitySet } from '../core/caps/capset';
 import { HvfSource } from './hvf';
 import { KvmSource } from './kvm';
 import { MsrSource } from './msr';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseSnapshot, SnapshotError, type Snapshot } from '../core/snapshot';
+import { parseSnapshot, SnapshotError, type Snapshot } from '../core/caps/snapshot';
 import { SourceError, type Availability, type CapabilitySource } from './source';
 
 /** A snapshot file captured elsewhere (`*.vmcs.json`). */

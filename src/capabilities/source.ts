@@ -1,5 +1,5 @@
 // The one interface every capability source implements.
-import type { Snapshot } from '../core/snapshot';
+import type { Snapshot } from '../core/caps/snapshot';
 
 export interface Availability {
   available: boolean;

@@ -1,5 +1,5 @@
-import { parseInteger } from '../core/hex';
-import { checkValue, fieldReport } from '../core/report';
+import { parseInteger } from '../core/catalogue/hex';
+import { checkValue, fieldReport } from '../core/render/report';
 import { bitsJson, sourceJson } from '../core/render/json';
 import { bitsText, sourceText } from '../core/render/text';
 import { loadSource, printJson, resolveField, type Context } from './context';

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { serializeSnapshot } from '../core/snapshot';
+import { serializeSnapshot } from '../core/caps/snapshot';
 import { loadSource, type Context } from './context';
 import { FailedError, UsageError } from './errors';
 

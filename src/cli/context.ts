@@ -1,6 +1,6 @@
 // What every command gets: parsed options, output streams, and helpers shared by the commands.
 import { load, type Loaded, type SourceOptions } from '../capabilities/service';
-import { catalogue, type FieldRecord } from '../core/catalogue';
+import { catalogue, type FieldRecord } from '../core/catalogue/catalogue';
 import { UsageError } from './errors';
 
 export interface Options {

@@ -1,4 +1,4 @@
-import { compareCaps } from '../core/compare';
+import { compareCaps } from '../core/caps/compare';
 import { diffJson, sourceJson } from '../core/render/json';
 import { diffText } from '../core/render/text';
 import { loadSource, printJson, type Context } from './context';

@@ -1,4 +1,4 @@
-import { catalogue } from '../core/catalogue';
+import { catalogue } from '../core/catalogue/catalogue';
 import { lookupJson } from '../core/render/json';
 import { lookupText } from '../core/render/text';
 import { printJson, type Context } from './context';

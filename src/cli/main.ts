@@ -1,7 +1,7 @@
 // The `vmcs` command: one-line `vmcs:` errors, exit 0 success, 1 query/source failed, 2 usage or invalid input.
 import { parseArgs } from 'node:util';
 import { SOURCE_SPEC_HELP, SpecError } from '../capabilities/service';
-import { SnapshotError } from '../core/snapshot';
+import { SnapshotError } from '../core/caps/snapshot';
 import { bits } from './bits';
 import { capture } from './capture';
 import { diff } from './diff';

@@ -1,5 +1,5 @@
-import { catalogue } from '../core/catalogue';
-import { fieldReport } from '../core/report';
+import { catalogue } from '../core/catalogue/catalogue';
+import { fieldReport } from '../core/render/report';
 import { masksJson, sourceJson } from '../core/render/json';
 import { masksText, sourceText } from '../core/render/text';
 import { loadSource, printJson, resolveField, type Context } from './context';

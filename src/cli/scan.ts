@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { diagnose } from '../core/diagnose';
-import { hex } from '../core/hex';
-import { lineIndex, scanText } from '../core/scan';
+import { diagnose } from '../core/source/diagnose';
+import { hex } from '../core/catalogue/hex';
+import { lineIndex, scanText } from '../core/source/scan';
 import { sourceJson } from '../core/render/json';
 import { loadSource, printJson, type Context } from './context';
 import { FailedError, UsageError } from './errors';

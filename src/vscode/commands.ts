@@ -1,13 +1,13 @@
 // The "VMCS" commands. Domain work stays in src/core; these only ask, call and show.
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
-import { CapabilitySet } from '../core/capset';
-import { catalogue, type FieldRecord } from '../core/catalogue';
-import { compareCaps } from '../core/compare';
-import { hex, parseInteger } from '../core/hex';
+import { CapabilitySet } from '../core/caps/capset';
+import { catalogue, type FieldRecord } from '../core/catalogue/catalogue';
+import { compareCaps } from '../core/caps/compare';
+import { hex, parseInteger } from '../core/catalogue/hex';
 import { diffText } from '../core/render/text';
-import { checkValue, fieldReport } from '../core/report';
-import { parseSnapshot, serializeSnapshot } from '../core/snapshot';
+import { checkValue, fieldReport } from '../core/render/report';
+import { parseSnapshot, serializeSnapshot } from '../core/caps/snapshot';
 import type { Ctx } from './ctx';
 import { pickField, pickSource } from './pick';
 import type { Node } from './tree';

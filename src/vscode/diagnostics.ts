@@ -1,9 +1,9 @@
 // Diagnostics on constant VMCS writes the current masks reject, refreshed on edit (debounced) and on a source
 // change; quick fixes replace the value with the adjusted one or wrap it in the file's own adjust helper.
 import * as vscode from 'vscode';
-import { diagnose, type Finding } from '../core/diagnose';
-import { hex } from '../core/hex';
-import { scanText } from '../core/scan';
+import { diagnose, type Finding } from '../core/source/diagnose';
+import { hex } from '../core/catalogue/hex';
+import { scanText } from '../core/source/scan';
 import type { Ctx } from './ctx';
 import { LANGUAGES } from './hover';
 

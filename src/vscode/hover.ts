@@ -1,11 +1,11 @@
 // Hovers on VMCS field names (every scheme), raw encodings passed to accessors, and control-bit names.
 import * as vscode from 'vscode';
-import { catalogue } from '../core/catalogue';
-import { CONTROL_BY_KEY } from '../core/controls';
-import { bitState } from '../core/masks';
-import { referenceAt } from '../core/reference';
+import { catalogue } from '../core/catalogue/catalogue';
+import { CONTROL_BY_KEY } from '../core/catalogue/controls';
+import { bitState } from '../core/caps/masks';
+import { referenceAt } from '../core/source/reference';
 import { bitMarkdown, fieldMarkdown } from '../core/render/markdown';
-import { fieldReport } from '../core/report';
+import { fieldReport } from '../core/render/report';
 import type { Ctx } from './ctx';
 import { commandLink, fieldLinks, trustedMarkdown } from './links';
 

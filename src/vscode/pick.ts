@@ -2,10 +2,10 @@
 import * as vscode from 'vscode';
 import { PROFILES } from '../capabilities/profiles';
 import { sourceFromSpec } from '../capabilities/service';
-import { catalogue, type FieldRecord } from '../core/catalogue';
+import { catalogue, type FieldRecord } from '../core/catalogue/catalogue';
 import { constraintSummary } from '../core/render/text';
-import { fieldReport } from '../core/report';
-import { hex } from '../core/hex';
+import { fieldReport } from '../core/render/report';
+import { hex } from '../core/catalogue/hex';
 import type { Ctx } from './ctx';
 
 interface FieldItem extends vscode.QuickPickItem {

@@ -1,13 +1,13 @@
 // The VMCS tree: the source, then fields grouped by type and width, control fields expanding into their bits.
 // Labels are names (stable), values go in the description, tooltips are built lazily by the shared renderer.
 import * as vscode from 'vscode';
-import { catalogue, type FieldRecord } from '../core/catalogue';
-import { TYPE_TITLES, TYPES, WIDTHS, type FieldType, type Width } from '../core/encoding';
-import { hex } from '../core/hex';
-import type { BitState } from '../core/masks';
+import { catalogue, type FieldRecord } from '../core/catalogue/catalogue';
+import { TYPE_TITLES, TYPES, WIDTHS, type FieldType, type Width } from '../core/catalogue/encoding';
+import { hex } from '../core/catalogue/hex';
+import type { BitState } from '../core/caps/masks';
 import { fieldMarkdown, sourceLine } from '../core/render/markdown';
 import { constraintSummary } from '../core/render/text';
-import { fieldReport, type FieldReport } from '../core/report';
+import { fieldReport, type FieldReport } from '../core/render/report';
 import type { Ctx } from './ctx';
 import { fieldLinks, trustedMarkdown } from './links';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { HvfSource } from '../../src/capabilities/hvf';
 import { SourceError } from '../../src/capabilities/source';
-import { HV_CAPS } from '../../src/core/controls';
+import { HV_CAPS } from '../../src/core/catalogue/controls';
 import { ROOT, runCli, tempDir } from '../unit/helpers';
 
 const PROBE = join(ROOT, 'dist', 'probe.js');

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { catalogue } from '../../src/core/catalogue';
-import { decode, encode, TYPES, WIDTHS } from '../../src/core/encoding';
+import { catalogue } from '../../src/core/catalogue/catalogue';
+import { decode, encode, TYPES, WIDTHS } from '../../src/core/catalogue/encoding';
 
 describe('field catalogue', () => {
   const cat = catalogue();

@@ -3,10 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { catalogue } from '../../src/core/catalogue';
-import { CapabilitySet } from '../../src/core/capset';
-import type { FieldCaps } from '../../src/core/derive';
-import type { Snapshot } from '../../src/core/snapshot';
+import { catalogue } from '../../src/core/catalogue/catalogue';
+import { CapabilitySet } from '../../src/core/caps/capset';
+import type { FieldCaps } from '../../src/core/caps/derive';
+import type { Snapshot } from '../../src/core/caps/snapshot';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
 export const CLI = join(ROOT, 'dist', 'cli.js');

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { bitRanges, nibbles, parseHex64, parseInteger } from '../../src/core/hex';
-import { adjust, bitState, check, classify, diffMasks, stateMasks } from '../../src/core/masks';
+import { bitRanges, nibbles, parseHex64, parseInteger } from '../../src/core/catalogue/hex';
+import { adjust, bitState, check, classify, diffMasks, stateMasks } from '../../src/core/caps/masks';
 
 // Pin-based controls of a Skylake: allowed0 0x16 (bits 1, 2, 4), allowed1 0x7f (bits 0-6).
 const PIN = { allowed0: 0x16n, allowed1: 0x7fn };

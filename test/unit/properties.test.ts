@@ -2,9 +2,9 @@
 import fc from 'fast-check';
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { adjust, check, diffMasks } from '../../src/core/masks';
-import { scanText } from '../../src/core/scan';
-import { parseSnapshot, SnapshotError, validateSnapshot } from '../../src/core/snapshot';
+import { adjust, check, diffMasks } from '../../src/core/caps/masks';
+import { scanText } from '../../src/core/source/scan';
+import { parseSnapshot, SnapshotError, validateSnapshot } from '../../src/core/caps/snapshot';
 
 const RUNS = { numRuns: 10000 };
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });

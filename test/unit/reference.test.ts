@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { referenceAt } from '../../src/core/reference';
+import { referenceAt } from '../../src/core/source/reference';
 
 function at(line: string, word: string, offset = 1) {
   const i = line.indexOf(word);

@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { diagnose } from '../../src/core/diagnose';
-import { evaluate } from '../../src/core/expr';
-import { scanText } from '../../src/core/scan';
-import { codeOnly } from '../../src/core/source-code';
+import { diagnose } from '../../src/core/source/diagnose';
+import { evaluate } from '../../src/core/source/expr';
+import { scanText } from '../../src/core/source/scan';
+import { codeOnly } from '../../src/core/source/lexer';
 import { capsFromMsrs, ROOT, runCli } from './helpers';
 
 const none = () => undefined;

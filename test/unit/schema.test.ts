@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PROFILES } from '../../src/capabilities/profiles';
-import { parseSnapshot } from '../../src/core/snapshot';
+import { parseSnapshot } from '../../src/core/caps/snapshot';
 import { ROOT } from './helpers';
 
-const schema = JSON.parse(readFileSync(join(ROOT, 'src', 'core', 'data', 'snapshot.schema.json'), 'utf8'));
+const schema = JSON.parse(readFileSync(join(ROOT, 'src', 'core', 'caps', 'data', 'snapshot.schema.json'), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(schema);

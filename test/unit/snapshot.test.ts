@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { parseSnapshot, serializeSnapshot, SnapshotError } from '../../src/core/snapshot';
+import { parseSnapshot, serializeSnapshot, SnapshotError } from '../../src/core/caps/snapshot';
 
 const VALID = `{
   "format": "vmcs-capabilities",

@@ -1,9 +1,9 @@
 // Probe side of the hvf source: koffi -> Hypervisor.framework. Loaded only by the probe process.
 import { cpus } from 'node:os';
-import { catalogue } from '../../core/catalogue';
-import { HV_CAPS } from '../../core/controls';
-import type { Masks } from '../../core/masks';
-import type { Snapshot } from '../../core/snapshot';
+import { catalogue } from '../../core/catalogue/catalogue';
+import { HV_CAPS } from '../../core/catalogue/controls';
+import type { Masks } from '../../core/caps/masks';
+import type { Snapshot } from '../../core/caps/snapshot';
 import { hvReturnText } from '../hvf';
 import { SourceError } from '../source';
 

@@ -1,8 +1,8 @@
 // Probe side of the kvm source: koffi -> libc open/ioctl on the KVM system fd. Loaded only by the probe process.
 import { cpus } from 'node:os';
-import { MSR_NAMES } from '../../core/controls';
-import { pruneAbsentMsrs } from '../../core/derive';
-import type { Snapshot } from '../../core/snapshot';
+import { MSR_NAMES } from '../../core/catalogue/controls';
+import { pruneAbsentMsrs } from '../../core/caps/derive';
+import type { Snapshot } from '../../core/caps/snapshot';
 import { KVM_NESTED_NOTE } from '../kvm';
 import { SourceError } from '../source';
 

@@ -1,9 +1,9 @@
 // The JSON shapes of the CLI contract (DESIGN.md §4): every 64-bit value as a "0x…" string.
-import type { Catalogue, FieldRecord } from '../catalogue';
-import { hex } from '../hex';
-import type { FieldDiff } from '../compare';
-import type { FieldReport, ValueCheck } from '../report';
-import type { Snapshot } from '../snapshot';
+import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
+import { hex } from '../catalogue/hex';
+import type { FieldDiff } from '../caps/compare';
+import type { FieldReport, ValueCheck } from './report';
+import type { Snapshot } from '../caps/snapshot';
 
 export function lookupJson(query: string, record: FieldRecord, cat: Catalogue) {
   const aliases: Record<string, string[]> = {};

@@ -1,11 +1,11 @@
 // Markdown for hovers and tree tooltips (one renderer, two call sites). Links are passed in by the caller.
-import type { ControlBit } from '../controls';
-import { CONTROL_BY_KEY } from '../controls';
-import type { Catalogue } from '../catalogue';
-import { bitRanges, hex, nibbles } from '../hex';
-import type { BitState } from '../masks';
-import { bitsIn, type FieldReport } from '../report';
-import type { Snapshot } from '../snapshot';
+import type { ControlBit } from '../catalogue/controls';
+import { CONTROL_BY_KEY } from '../catalogue/controls';
+import type { Catalogue } from '../catalogue/catalogue';
+import { bitRanges, hex, nibbles } from '../catalogue/hex';
+import type { BitState } from '../caps/masks';
+import { bitsIn, type FieldReport } from './report';
+import type { Snapshot } from '../caps/snapshot';
 
 export interface Link {
   title: string;

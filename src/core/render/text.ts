@@ -1,10 +1,10 @@
 // Plain-text rendering for the terminal: aligned tables, hex and nibble-grouped binary.
-import type { Catalogue, FieldRecord } from '../catalogue';
-import { bitRanges, hex, nibbles } from '../hex';
-import type { BitState } from '../masks';
-import type { FieldDiff } from '../compare';
-import { bitsIn, type BitRow, type FieldReport, type ValueCheck } from '../report';
-import type { Snapshot } from '../snapshot';
+import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
+import { bitRanges, hex, nibbles } from '../catalogue/hex';
+import type { BitState } from '../caps/masks';
+import type { FieldDiff } from '../caps/compare';
+import { bitsIn, type BitRow, type FieldReport, type ValueCheck } from './report';
+import type { Snapshot } from '../caps/snapshot';
 
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(rows: string[][]): string {

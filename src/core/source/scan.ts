@@ -1,11 +1,11 @@
 // Finds VMCS references and constant writes in C, C++, Rust, Swift and Go source. The lexer (source-code.ts) marks
 // comments, strings and `#if 0` blocks and finds the candidate names; everything here reads code through its marks.
 import { ACCESSORS, ADJUST_HELPERS, type AccessorForm } from './accessors';
-import { catalogue, type FieldRecord } from './catalogue';
-import { controlBitByAlias, HV_CAPS_BY_CONTROL, type ControlKey } from './controls';
-import { parseEncoding } from './encoding';
+import { catalogue, type FieldRecord } from '../catalogue/catalogue';
+import { controlBitByAlias, HV_CAPS_BY_CONTROL, type ControlKey } from '../catalogue/controls';
+import { parseEncoding } from '../catalogue/encoding';
 import { evaluate } from './expr';
-import { lexSource, namePattern, type SourceCode } from './source-code';
+import { lexSource, namePattern, type SourceCode } from './lexer';
 
 export interface Span {
   /** Offsets into the text. */

@@ -1,9 +1,9 @@
 // Snapshot files (`*.vmcs.json`, format "vmcs-capabilities" version 1): strict validation with errors that name
 // the file, the key path and, where it can be found, the line; and the canonical serialisation.
-import { catalogue } from './catalogue';
-import { HV_CAP_BY_NAME, MSR_NAMES } from './controls';
-import { encodingHex, parseEncoding } from './encoding';
-import { hex, parseHex64 } from './hex';
+import { catalogue } from '../catalogue/catalogue';
+import { HV_CAP_BY_NAME, MSR_NAMES } from '../catalogue/controls';
+import { encodingHex, parseEncoding } from '../catalogue/encoding';
+import { hex, parseHex64 } from '../catalogue/hex';
 import type { Masks } from './masks';
 
 export const SNAPSHOT_FORMAT = 'vmcs-capabilities';

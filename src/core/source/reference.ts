@@ -1,9 +1,9 @@
 // What the text at a position of one line refers to: a VMCS field by any alias, a raw encoding passed as the field
 // argument of an accessor, or a named control bit. Used by hovers; needs only the line, so it is cheap.
 import { accessorForm } from './accessors';
-import { catalogue, type FieldRecord } from './catalogue';
-import { controlBitByAlias, type ControlBit } from './controls';
-import { parseEncoding } from './encoding';
+import { catalogue, type FieldRecord } from '../catalogue/catalogue';
+import { controlBitByAlias, type ControlBit } from '../catalogue/controls';
+import { parseEncoding } from '../catalogue/encoding';
 
 export type Reference =
   | { kind: 'field'; record: FieldRecord; start: number; end: number; via: 'name' | 'encoding'; text: string }

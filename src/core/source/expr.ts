@@ -1,7 +1,7 @@
 // Evaluates C/Rust integer constant expressions as written in hypervisor code: literals, | & ^ ~ << >> + - * / %,
 // parentheses, casts to unsigned types, BIT(n), and names the caller can resolve (control bits, #defines).
 // Results are unsigned 64-bit (BigInt mod 2^64). Anything else makes the expression "not constant" (undefined).
-import { MASK64 } from './hex';
+import { MASK64 } from '../catalogue/hex';
 
 export type Resolve = (name: string) => bigint | undefined;
 

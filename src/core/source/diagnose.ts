@@ -1,11 +1,11 @@
 // Turns constant writes found by the scanner into findings against a capability set: values the masks reject,
 // writes to read-only fields, and writes to fields the CPU does not have. Each finding carries its fixes.
-import { bitInfo } from './bits';
-import type { CapabilitySet } from './capset';
-import { CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, parseCapabilityBit } from './controls';
-import { WIDTH_BITS } from './encoding';
-import { bitRanges, hex, widthMask } from './hex';
-import { adjust, check, type Violation } from './masks';
+import { bitInfo } from '../catalogue/bits';
+import type { CapabilitySet } from '../caps/capset';
+import { CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, parseCapabilityBit } from '../catalogue/controls';
+import { WIDTH_BITS } from '../catalogue/encoding';
+import { bitRanges, hex, widthMask } from '../catalogue/hex';
+import { adjust, check, type Violation } from '../caps/masks';
 import type { ScanResult, ScanWrite } from './scan';
 
 export type FindingKind = 'value' | 'read-only' | 'missing-field';

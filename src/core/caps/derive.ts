@@ -1,8 +1,8 @@
 // Capability MSRs -> per-field allowed0/allowed1 masks and field existence, by the rules of Intel SDM Vol. 3D Appendix A.
-import { catalogue, type FieldRecord } from './catalogue';
-import { CONTROLS, CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, HV_CAP_BY_NAME, MSR_GATES, MSR_NAMES, parseCapabilityBit, type ControlField, type ControlKey } from './controls';
-import { WIDTH_BITS } from './encoding';
-import { bitRanges, bitsOf, hex, MASK64, widthMask } from './hex';
+import { catalogue, type FieldRecord } from '../catalogue/catalogue';
+import { CONTROLS, CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, HV_CAP_BY_NAME, MSR_GATES, MSR_NAMES, parseCapabilityBit, type ControlField, type ControlKey } from '../catalogue/controls';
+import { WIDTH_BITS } from '../catalogue/encoding';
+import { bitRanges, bitsOf, hex, MASK64, widthMask } from '../catalogue/hex';
 import type { Masks } from './masks';
 
 const BASIC = 0x480;

@@ -1,7 +1,7 @@
 // The allowed_0 / allowed_1 model of hv_vmx_vcpu_get_cap_write_vmcs, on BigInt.
 //   allowed0 bit = 1 -> the bit must be 1;  allowed1 bit = 0 -> the bit must be 0;
 //   (0, 1) -> free;  (1, 0) -> undefined (contradictory capability data: shown, never hidden).
-import { bitsOf, widthMask } from './hex';
+import { bitsOf, widthMask } from '../catalogue/hex';
 
 export type BitState = 'must-be-1' | 'must-be-0' | 'free' | 'undefined';
 

@@ -1,5 +1,5 @@
 // A snapshot together with the per-field masks derived from it: what every view asks.
-import type { FieldRecord } from './catalogue';
+import type { FieldRecord } from '../catalogue/catalogue';
 import { deriveFields, highHalf, type FieldCaps } from './derive';
 import type { Snapshot } from './snapshot';
 

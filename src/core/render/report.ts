@@ -1,10 +1,10 @@
 // What the renderers show about a field, computed once: masks, bit states, named bits, and value checks.
-import { bitInfo, hasNamedBits } from './bits';
-import type { FieldRecord } from './catalogue';
-import type { FieldCaps } from './derive';
-import { WIDTH_BITS } from './encoding';
-import { bitsOf } from './hex';
-import { adjust, bitState, check, stateMasks, type BitState, type StateMasks } from './masks';
+import { bitInfo, hasNamedBits } from '../catalogue/bits';
+import type { FieldRecord } from '../catalogue/catalogue';
+import type { FieldCaps } from '../caps/derive';
+import { WIDTH_BITS } from '../catalogue/encoding';
+import { bitsOf } from '../catalogue/hex';
+import { adjust, bitState, check, stateMasks, type BitState, type StateMasks } from '../caps/masks';
 
 export interface BitRow {
   bit: number;

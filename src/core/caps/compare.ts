@@ -1,8 +1,8 @@
 // Differences between two capability sets: per field, existence and every bit whose state changed.
-import { bitInfo } from './bits';
+import { bitInfo } from '../catalogue/bits';
 import type { CapabilitySet } from './capset';
 import type { FieldCaps } from './derive';
-import { WIDTH_BITS } from './encoding';
+import { WIDTH_BITS } from '../catalogue/encoding';
 import { diffMasks, type BitState } from './masks';
 
 export interface BitDiff {
