@@ -8,6 +8,8 @@ export interface Options {
   source?: string;
   value?: string;
   output?: string;
+  /** A JSON file listing a project's own accessors: [{ name, field, value? }]. */
+  accessors?: string;
 }
 
 export interface Context {

@@ -20,7 +20,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   bits: { run: bits, usage: 'bits <field> [--value <v>] [--source <spec>] [--json]' },
   profiles: { run: profiles, usage: 'profiles [--json]' },
   capture: { run: capture, usage: 'capture [--source <spec>] [-o <file>]' },
-  scan: { run: scan, usage: 'scan <file>... [--source <spec>] [--json]' },
+  scan: { run: scan, usage: 'scan <file>... [--source <spec>] [--accessors <json-file>] [--json]' },
   diff: { run: diff, usage: 'diff <a> <b> [--json]   (snapshot files or source specs)' },
 };
 
@@ -43,6 +43,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
             source: { type: 'string' },
             value: { type: 'string' },
             output: { type: 'string', short: 'o' },
+            accessors: { type: 'string' },
             help: { type: 'boolean', short: 'h', default: false },
           },
         });
@@ -57,7 +58,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(COMMANDS).join(', ')})`);
-    return await command.run({ args, options: { json: values.json, source: values.source, value: values.value, output: values.output }, out, err, env: process.env });
+    return await command.run({ args, options: { json: values.json, source: values.source, value: values.value, output: values.output, accessors: values.accessors }, out, err, env: process.env });
   } catch (e) {
     if (process.env.VMCS_DEBUG === '1') err(String((e as Error).stack));
     const message = (e as Error).message.replace(/\s*\n\s*/g, ' ');

@@ -3,6 +3,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SourceOptions } from '../capabilities/service';
+import { languagesOf } from '../core/catalogue/languages';
+import { withAccessors, type AccessorSpec } from '../core/source/accessors';
+import type { ScanOptions } from '../core/source/scan';
 
 export const SECTION = 'vmcsInspector';
 
@@ -31,6 +34,38 @@ export class Config {
   /** error | warning | information | hint | off */
   get diagnosticsSeverity(): string {
     return this.cfg.get<string>('diagnostics.severity', 'warning');
+  }
+
+  /** error | warning | information | hint | off, for writes to fields the CPU lacks. */
+  get missingFieldSeverity(): string {
+    return this.cfg.get<string>('diagnostics.missingFieldSeverity', 'hint');
+  }
+
+  private checkedAccessors: { key: string; specs: AccessorSpec[] } | undefined;
+
+  /**
+   * The project's own accessors (vmcsInspector.accessors), checked once per change: a bad entry is reported in one
+   * message naming it, and then only the built-in accessors are used.
+   */
+  get accessors(): AccessorSpec[] {
+    const v = this.cfg.get<unknown>('accessors', []);
+    const key = JSON.stringify(v);
+    if (this.checkedAccessors?.key === key) return this.checkedAccessors.specs;
+    let specs: AccessorSpec[] = [];
+    try {
+      if (!Array.isArray(v)) throw new Error(`${SECTION}.accessors: expected an array of { "name", "field", "value" }`);
+      withAccessors(v as AccessorSpec[], `${SECTION}.accessors`);
+      specs = v as AccessorSpec[];
+    } catch (e) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('VMCS: {0}. Only the built-in accessors are used.', (e as Error).message));
+    }
+    this.checkedAccessors = { key, specs };
+    return specs;
+  }
+
+  /** What the scanner needs to read a document: its languages and the accessors. */
+  scanOptions(doc: vscode.TextDocument): ScanOptions {
+    return { languages: languagesOf(doc.languageId, doc.fileName), accessors: this.accessors };
   }
 
   /** Files larger than this (characters) are not scanned. */

@@ -1,7 +1,7 @@
 // Diagnostics on constant VMCS writes the current masks reject, refreshed on edit (debounced) and on a source
 // change; quick fixes replace the value with the adjusted one or wrap it in the file's own adjust helper.
 import * as vscode from 'vscode';
-import { diagnose, type Finding } from '../core/source/diagnose';
+import { diagnose, type Finding, type SeverityPolicy } from '../core/source/diagnose';
 import { hex } from '../core/catalogue/hex';
 import { scanText } from '../core/source/scan';
 import type { Ctx } from './ctx';
@@ -36,7 +36,7 @@ export class VmcsDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
       ctx.store.onDidChange(() => this.refreshAll()),
-      vscode.workspace.onDidChangeConfiguration((e) => ctx.config.affects(e, 'diagnostics') && this.refreshAll()),
+      vscode.workspace.onDidChangeConfiguration((e) => ctx.config.affects(e, 'diagnostics', 'accessors') && this.refreshAll()),
       vscode.languages.registerCodeActionsProvider(LANGUAGES.map((language) => ({ language })), this, VmcsDiagnostics.metadata),
     );
     this.refreshAll();
@@ -62,9 +62,11 @@ export class VmcsDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   }
 
   private update(doc: vscode.TextDocument): void {
-    const severity = SEVERITY[this.ctx.config.diagnosticsSeverity];
+    const { config } = this.ctx;
+    // The value and read-only settings name the severity of "fails as written"; a write to a missing field has its own.
+    const policy = { value: config.diagnosticsSeverity, readOnly: config.diagnosticsSeverity, missingField: config.missingFieldSeverity } as SeverityPolicy;
     const loaded = this.ctx.store.now;
-    if (doc.isClosed || severity === undefined || !loaded) return this.clear(doc.uri);
+    if (doc.isClosed || !loaded) return this.clear(doc.uri);
     const text = doc.getText();
     if (text.length > this.ctx.config.maxFileSize) {
       this.clear(doc.uri);
@@ -76,9 +78,10 @@ export class VmcsDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       }
       return;
     }
-    const stored = diagnose(scanText(text), loaded.caps, loaded.source.id).map((finding) => {
+    const findings = diagnose(scanText(text, config.scanOptions(doc)), loaded.caps, loaded.source.id, policy).filter((f) => SEVERITY[f.severity] !== undefined);
+    const stored = findings.map((finding) => {
       const range = new vscode.Range(doc.positionAt(finding.write.value.start), doc.positionAt(finding.write.value.end));
-      const diagnostic = new vscode.Diagnostic(range, finding.message, severity);
+      const diagnostic = new vscode.Diagnostic(range, finding.message, SEVERITY[finding.severity]);
       diagnostic.source = 'VMCS';
       diagnostic.code = finding.kind;
       return { diagnostic, finding };

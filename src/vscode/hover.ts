@@ -16,7 +16,7 @@ export class VmcsHoverProvider implements vscode.HoverProvider {
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!this.ctx.config.hoverEnabled) return undefined;
-    const ref = referenceAt(doc.lineAt(pos.line).text, pos.character);
+    const ref = referenceAt(doc.lineAt(pos.line).text, pos.character, this.ctx.config.scanOptions(doc));
     if (!ref) return undefined;
     const loaded = await this.ctx.store.current();
     if (!loaded || token.isCancellationRequested) return undefined;

@@ -138,7 +138,8 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     const marker = wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'writes 0x200 to VM-entry controls' }).first();
     await marker.waitFor({ state: 'visible', timeout: 30000 });
     assert.match(await marker.innerText(), /bits 0, 1, 3-8, 12 \(reserved \(default1\)\) must be 1 but are clear/);
-    await wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'TSC multiplier (0x2032) does not exist' }).first().waitFor({ state: 'visible' });
+    // The write to a field this CPU lacks is a hint (real code guards such writes): not a row of the Problems panel.
+    assert.equal(await wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'TSC multiplier (0x2032) does not exist' }).count(), 0);
     await wb.screenshot('diagnostics');
     await wb.goToLine(lineOf(join(FIXTURES, 'apple-hvf', 'vcpu.c'), 'VMENTRY_GUEST_IA32E);'));
     await wb.page.keyboard.press('End');

@@ -88,10 +88,27 @@ describe('derive: Skylake i7-6700K (TRUE MSRs, secondary controls, VM functions)
     assert.deepEqual(hex(field(caps, 'GUEST_ES_SELECTOR').masks), { a0: '0x0', a1: '0xffff' });
     assert.deepEqual(hex(field(caps, 'EXCEPTION_BITMAP').masks), { a0: '0x0', a1: '0xffffffff' });
   });
-  it('read-only fields are not writable', () => {
+  it('read-only fields are writable with IA32_VMX_MISC bit 29 = 1 (0x7004c1e7), which the next VM exit overwrites', () => {
     const f = field(caps, 'VM_EXIT_REASON');
-    assert.equal(f.writable, false);
+    assert.equal(f.writable, true);
     assert.equal(f.exists, true);
+    assert.deepEqual(hex(f.masks), { a0: '0x0', a1: '0xffffffff' });
+    assert.ok(f.notes.some((n) => /bit 29 = 1: VMWRITE can write it .*next VM exit overwrites it/.test(n)), f.notes.join('; '));
+  });
+});
+
+describe('read-only fields and IA32_VMX_MISC bit 29', () => {
+  it('bit 29 = 0 (Sandy Bridge-E 0x100401e5): not writable, VMWRITE fails with error 13', () => {
+    const f = field(capsFromMsrs(SANDYBRIDGE), 'EXIT_QUALIFICATION');
+    assert.equal(f.writable, false);
+    assert.deepEqual(hex(f.masks), { a0: '0x0', a1: '0x0' });
+    assert.ok(f.notes.some((n) => /bit 29 = 0: VMWRITE to it fails with VM-instruction error 13/.test(n)));
+  });
+  it('no MISC: not writable, and the note says it is unknown', () => {
+    const { '0x485': _misc, ...noMisc } = SANDYBRIDGE;
+    const f = field(capsFromMsrs(noMisc), 'VM_EXIT_REASON');
+    assert.equal(f.writable, false);
+    assert.ok(f.notes.some((n) => /unknown whether VMWRITE can write it: the source lacks IA32_VMX_MISC/.test(n)));
   });
 });
 

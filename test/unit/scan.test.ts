@@ -104,10 +104,22 @@ describe('scanner', () => {
     assert.equal(v.value.text, 'log(       ) | 0x16'); // the string, quotes and all, is blanked
     assert.equal(v.constant, undefined);
   });
-  it('names read-only and missing fields', () => {
-    const f = findings('vmcs_write32(VM_EXIT_REASON, 0);\nvmcs_write64(TSC_MULTIPLIER, 1);');
-    assert.deepEqual(f.map((x) => x.kind), ['read-only', 'missing-field']);
-    assert.match(f[1].message, /needs Secondary processor-based VM-execution controls bit 25 \(Use TSC scaling\)/);
+  it('a write to a field the CPU lacks is a hint naming the enabling control; the policy can raise it', () => {
+    const f = findings('vmcs_write64(TSC_MULTIPLIER, 1);');
+    assert.deepEqual(f.map((x) => [x.kind, x.severity]), [['missing-field', 'hint']]);
+    assert.match(f[0].message, /needs Secondary processor-based VM-execution controls bit 25 \(Use TSC scaling\)/);
+    const raised = diagnose(scanText('vmcs_write64(TSC_MULTIPLIER, 1);'), caps, 'test', { value: 'warning', readOnly: 'warning', missingField: 'warning' });
+    assert.deepEqual(raised.map((x) => x.severity), ['warning']);
+  });
+  it('a write to a read-only field: nothing with MISC bit 29 = 1, a warning with bit 29 = 0, a hint without MISC', () => {
+    const src = 'vmcs_write32(VM_EXIT_REASON, 0);';
+    assert.deepEqual(findings(src), []); // Coffee Lake MISC 0x7004c1e7: bit 29 set
+    const clear = capsFromMsrs({ ...COFFEELAKE, '0x485': '0x5004c1e7' });
+    const [w] = diagnose(scanText(src), clear, 'test');
+    assert.deepEqual([w.kind, w.severity], ['read-only', 'warning']);
+    assert.match(w.message, /VMWRITE fails \(VM-instruction error 13\) because IA32_VMX_MISC bit 29 is 0 on test/);
+    const { '0x485': _misc, ...noMisc } = COFFEELAKE;
+    assert.deepEqual(diagnose(scanText(src), capsFromMsrs(noMisc), 'test').map((x) => x.severity), ['hint']);
   });
   it("offers to wrap the value in the file's own adjust helper when it knows the capability variable", () => {
     const src = 'uint64_t entry_cap = read_cap(HV_VMX_CAP_ENTRY);\nhv_vmx_vcpu_write_vmcs(vcpu, VMCS_CTRL_PIN_BASED, cap2ctrl(pin_cap, 0));\nhv_vmx_vcpu_write_vmcs(vcpu, VMCS_CTRL_VMENTRY_CONTROLS, VMENTRY_GUEST_IA32E);';
@@ -132,7 +144,7 @@ describe('vmcs scan on the example workspace', () => {
     it(`${file}: exactly the seeded violations`, () => {
       const r = runCli(['scan', join(ROOT, 'test', 'fixtures', 'workspace', file), '--json', '--source', expected.source]);
       assert.equal(r.status, 1, r.stderr);
-      const got = JSON.parse(r.stdout).files[0].violations.map((v: { line: number; encoding: string; kind: string; bits: { bit: number }[] }) => ({ line: v.line, encoding: v.encoding, kind: v.kind, bits: v.bits.map((b) => b.bit) }));
+      const got = JSON.parse(r.stdout).files[0].violations.map((v: { line: number; encoding: string; kind: string; severity: string; bits: { bit: number }[] }) => ({ line: v.line, encoding: v.encoding, kind: v.kind, bits: v.bits.map((b) => b.bit), severity: v.severity }));
       assert.deepEqual(got, want);
     });
   }

@@ -77,11 +77,23 @@ export interface DeriveInput {
   fields?: ReadonlyMap<number, Masks>;
 }
 
-/** Masks and existence of every full-encoding field of the catalogue. */
-export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
+function msrsOf(input: DeriveInput): Map<number, bigint> {
   const msrs = new Map(input.hvCaps ? msrsFromHvCaps(input.hvCaps) : []);
   for (const [k, v] of input.msrs ?? []) msrs.set(k, v);
+  return msrs;
+}
+
+/** IA32_VMX_MISC bit 29: VMWRITE may write any supported field, VM-exit information fields included; null when unknown. */
+export function vmwriteAnyField(input: DeriveInput): boolean | null {
+  const misc = msrsOf(input).get(MISC);
+  return misc === undefined ? null : ((misc >> MISC_VMWRITE_ANY) & 1n) === 1n;
+}
+
+/** Masks and existence of every full-encoding field of the catalogue. */
+export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
+  const msrs = msrsOf(input);
   const haveMsrs = msrs.size > 0;
+  const vmwriteAny = vmwriteAnyField(input);
 
   const controls = new Map<ControlKey, ControlCaps>();
   for (const c of CONTROLS) controls.set(c.key, haveMsrs ? controlCaps(c, msrs, controls) : { masks: null, exists: null, basis: 'unknown: no capability MSRs', notes: [] });
@@ -115,9 +127,12 @@ export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
       caps = { masks: null, exists, basis: '', notes: record.unknownExistence ? [record.unknownExistence] : [] };
       if (record.type === 'read-only') {
         caps.masks = { allowed0: 0n, allowed1: 0n };
-        const misc = msrs.get(MISC);
         caps.basis = 'read-only (VM-exit information) field';
-        if (misc !== undefined && (misc >> MISC_VMWRITE_ANY) & 1n) caps.notes.push('IA32_VMX_MISC bit 29 = 1: VMWRITE can write it, but VM entry does not consume it');
+        if (vmwriteAny === true) {
+          caps.masks = { allowed0: 0n, allowed1: widthMask(bits) };
+          caps.notes.push('IA32_VMX_MISC bit 29 = 1: VMWRITE can write it (nested hypervisors do); the next VM exit overwrites it');
+        } else if (vmwriteAny === false) caps.notes.push('IA32_VMX_MISC bit 29 = 0: VMWRITE to it fails with VM-instruction error 13');
+        else caps.notes.push('unknown whether VMWRITE can write it: the source lacks IA32_VMX_MISC (0x485)');
       } else if (exists === false) {
         caps.masks = { allowed0: 0n, allowed1: 0n };
         caps.basis = 'field does not exist on this processor';
@@ -145,7 +160,8 @@ export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
     if (caps.masks && (caps.masks.allowed0 & ~caps.masks.allowed1 & MASK64) !== 0n) {
       caps.notes.push(`capability data is contradictory for bits ${bitRanges(bitsOf(caps.masks.allowed0 & ~caps.masks.allowed1))} (required 1 but not allowed 1)`);
     }
-    out.set(record.encoding, { record, ...caps, writable: record.type !== 'read-only' && caps.exists !== false });
+    const writable = record.type === 'read-only' ? vmwriteAny === true : caps.exists !== false;
+    out.set(record.encoding, { record, ...caps, writable });
   }
   return out;
 }

@@ -2,6 +2,20 @@
 import fieldsData from './data/fields.json';
 import { ALIAS_TABLES, type AliasTable } from './data/aliases';
 import { decode, encodingHex, parseEncoding, type Access, type FieldType, type Width } from './encoding';
+import { ANY_LANGUAGE, languageSet } from './languages';
+
+/** Where a name stands in code: anywhere, as an accessor's field argument or a path segment, or after `->` / `.`. */
+export type Placement = 'anywhere' | 'argument' | 'member';
+
+/** One scheme's use of a name: the field, the languages (bit set) and where the name counts. */
+export interface NameUse {
+  record: FieldRecord;
+  scheme: string;
+  languages: number;
+  placement: Placement;
+}
+
+const PLACEMENTS: readonly string[] = ['anywhere', 'argument', 'member'];
 
 export interface FieldRecord {
   encoding: number;
@@ -38,7 +52,7 @@ export class Catalogue {
   readonly records: readonly FieldRecord[];
   readonly schemes: readonly AliasTable[];
   private readonly byEncoding = new Map<number, FieldRecord>();
-  private readonly byName = new Map<string, FieldRecord>();
+  private readonly byName = new Map<string, NameUse[]>();
   private readonly byFolded = new Map<string, FieldRecord | null>(); // null: ambiguous when case is ignored
 
   constructor(fields: readonly FieldData[], schemes: readonly AliasTable[]) {
@@ -81,8 +95,15 @@ export class Catalogue {
         (record.aliases[table.scheme] ??= []).push(...table.fields[encText]);
       }
     }
-    for (const r of records) this.index(r.name, r);
-    for (const table of schemes) for (const r of records) for (const n of r.aliases[table.scheme] ?? []) this.index(n, r);
+    for (const r of records) this.index(r.name, { record: r, scheme: 'sdm', languages: ANY_LANGUAGE, placement: 'anywhere' });
+    for (const table of schemes) {
+      const languages = languageSet(table.languages, `aliases/${table.scheme}.json`);
+      const unqualified = (table.unqualified ?? 'anywhere') as Placement;
+      if (!PLACEMENTS.includes(unqualified)) throw new Error(`aliases/${table.scheme}.json: unknown placement ${JSON.stringify(table.unqualified)}`);
+      for (const r of records) {
+        for (const n of r.aliases[table.scheme] ?? []) this.index(n, { record: r, scheme: table.scheme, languages, placement: n.includes('::') ? 'anywhere' : unqualified });
+      }
+    }
     this.records = records;
     let min = Infinity;
     let max = 0;
@@ -118,13 +139,26 @@ export class Catalogue {
   /** Shortest and longest alias without spaces: a quick filter for scanning identifiers. */
   readonly aliasLengths: { min: number; max: number };
 
-  private index(name: string, record: FieldRecord): void {
-    const known = this.byName.get(name);
-    if (known && known !== record) throw new Error(`alias ${name} names both ${known.hex} and ${record.hex}`);
-    this.byName.set(name, record);
+  private index(name: string, use: NameUse): void {
+    const uses = this.byName.get(name) ?? [];
+    const clash = uses.find((u) => u.scheme === use.scheme && u.record !== use.record);
+    if (clash) throw new Error(`aliases/${use.scheme}.json: ${name} names both ${clash.record.hex} and ${use.record.hex}`);
+    if (uses.some((u) => u.scheme === use.scheme)) return;
+    uses.push(use);
+    this.byName.set(name, uses);
     const folded = name.toLowerCase();
     const prev = this.byFolded.get(folded);
-    this.byFolded.set(folded, prev === undefined || prev === record ? record : null);
+    this.byFolded.set(folded, prev === undefined || prev === use.record ? use.record : null);
+  }
+
+  /** Every scheme's use of a name, exactly as written. */
+  usesOf(name: string): readonly NameUse[] | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Names that different schemes give to different fields: which one is meant depends on the language. */
+  ambiguousNames(): string[] {
+    return [...this.byName].filter(([, uses]) => uses.some((u) => u.record !== uses[0].record)).map(([n]) => n);
   }
 
   /** Every alias (names of the naming schemes, which never contain spaces). */
@@ -136,15 +170,20 @@ export class Catalogue {
     return this.byEncoding.get(encoding);
   }
 
-  /** A name of any scheme, exactly as written (what source code references use). */
-  findExact(name: string): FieldRecord | undefined {
-    return this.byName.get(name);
+  /**
+   * A name exactly as written, in source of the given languages, standing where `at` says (an accessor's argument
+   * or a path segment also accepts names that count anywhere). Undefined when no scheme of those languages uses it
+   * there, or when such schemes give it to different fields.
+   */
+  findExact(name: string, languages = ANY_LANGUAGE, at: Placement = 'argument'): FieldRecord | undefined {
+    const uses = this.byName.get(name);
+    return uses && pickUse(uses, languages, at)?.record;
   }
 
   /** Exact name of any scheme first, then the name ignoring case, then a hex or decimal encoding. */
   find(query: string): FieldRecord | undefined {
     const q = query.trim();
-    const exact = this.byName.get(q) ?? this.byFolded.get(q.toLowerCase());
+    const exact = this.findExact(q) ?? this.findExact(q, ANY_LANGUAGE, 'member') ?? this.byFolded.get(q.toLowerCase());
     if (exact) return exact;
     const enc = parseEncoding(q);
     return enc === undefined ? undefined : this.byEncoding.get(enc);
@@ -166,6 +205,22 @@ export class Catalogue {
   namesOf(record: FieldRecord): string[] {
     return [record.name, ...this.schemes.flatMap((t) => record.aliases[t.scheme] ?? [])];
   }
+}
+
+/** Whether a use counts for a name standing at `at`. */
+export function placed(use: NameUse, at: Placement): boolean {
+  return use.placement === 'anywhere' ? true : use.placement === 'argument' ? at === 'argument' : at === 'member';
+}
+
+/** The use that applies in these languages at this placement; undefined when none does or several fields would. */
+export function pickUse(uses: readonly NameUse[], languages: number, at: Placement): NameUse | undefined {
+  let found: NameUse | undefined;
+  for (const u of uses) {
+    if (!(u.languages & languages) || !placed(u, at)) continue;
+    if (found && found.record !== u.record) return undefined;
+    found ??= u;
+  }
+  return found;
 }
 
 let shared: Catalogue | undefined;

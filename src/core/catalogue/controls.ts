@@ -2,6 +2,8 @@
 import controlsData from './data/controls.json';
 import bitsData from './data/control-bits.json';
 import { maskOf } from './hex';
+import { ANY_LANGUAGE, languageSet } from './languages';
+import { BIT_ALIAS_TABLES } from './data/bit-aliases';
 
 export type ControlKey = 'pin' | 'proc' | 'proc2' | 'proc3' | 'exit' | 'exit2' | 'entry' | 'vmfunc';
 export type Layout = 'split' | 'allowed1';
@@ -139,13 +141,62 @@ export function bitLabel(control: ControlField, bit: number): string {
   return control.default1 & (1n << BigInt(bit)) ? 'reserved (default1)' : 'reserved';
 }
 
-let bitAliases: Map<string, ControlBit> | undefined;
+/** What a bit's name stands for in a constant expression: the bit's mask, its number (ia32-doc _BIT), or 1 (ia32-doc _MASK). */
+export type BitValue = 'flag' | 'bit-number' | 'one';
 
-/** A control bit by any of its names (SDM name or a scheme's constant, e.g. PIN_BASED_NMI_EXITING). */
-export function controlBitByAlias(name: string): ControlBit | undefined {
-  if (!bitAliases) {
-    bitAliases = new Map();
-    for (const c of CONTROLS) for (const b of c.bits) for (const names of Object.values(b.aliases)) for (const n of names) if (!bitAliases.has(n)) bitAliases.set(n, b);
-  }
-  return bitAliases.get(name);
+export interface BitName {
+  bit: ControlBit;
+  languages: number;
+  value: BitValue;
 }
+
+let bitAliases: Map<string, BitName[]> | undefined;
+
+function bitNames(): Map<string, BitName[]> {
+  if (bitAliases) return bitAliases;
+  const out = new Map<string, BitName[]>();
+  const add = (name: string, use: BitName) => {
+    const uses = out.get(name) ?? [];
+    if (!uses.some((u) => u.bit === use.bit && u.languages === use.languages)) uses.push(use);
+    out.set(name, uses);
+  };
+  for (const c of CONTROLS) for (const b of c.bits) for (const names of Object.values(b.aliases)) for (const n of names) add(n, { bit: b, languages: ANY_LANGUAGE, value: 'flag' });
+  for (const table of BIT_ALIAS_TABLES) {
+    const where = `bit-aliases/${table.scheme}.json`;
+    const languages = languageSet(table.languages, where);
+    for (const [ref, names] of Object.entries(table.bits)) {
+      const { control, bit } = parseCapabilityBit(ref);
+      const b = CONTROL_BY_KEY.get(control)!.bitByNumber.get(bit);
+      if (!b) throw new Error(`${where}: ${ref} is not a named control bit`);
+      (b.aliases[table.scheme] ??= []).push(...names);
+      for (const n of names) add(n, { bit: b, languages, value: (table.values?.find((v) => n.endsWith(v.suffix))?.value ?? 'flag') as BitValue });
+    }
+  }
+  return (bitAliases = out);
+}
+
+/** A control bit by any of its names (SDM name or a scheme's constant, e.g. PIN_BASED_NMI_EXITING) in these languages. */
+export function controlBitByAlias(name: string, languages = ANY_LANGUAGE): ControlBit | undefined {
+  return bitNameOf(name, languages)?.bit;
+}
+
+/** The name's bit and what the name's value is, when one scheme of these languages names one bit with it. */
+export function bitNameOf(name: string, languages = ANY_LANGUAGE): BitName | undefined {
+  const uses = bitNames().get(name);
+  if (!uses) return undefined;
+  let found: BitName | undefined;
+  for (const u of uses) {
+    if (!(u.languages & languages)) continue;
+    if (found && (found.bit !== u.bit || found.value !== u.value)) return undefined;
+    found ??= u;
+  }
+  return found;
+}
+
+/** Every name of a control bit in the bit tables (for the scanner's name filter). */
+export function bitAliasNames(): string[] {
+  return [...bitNames().keys()];
+}
+
+// Merge the bit tables' names into each bit's aliases now, so every view lists them.
+bitNames();

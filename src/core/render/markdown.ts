@@ -45,7 +45,10 @@ export function fieldMarkdown(r: FieldReport, o: FieldMarkdownOptions): string {
   out.push(esc(rec.description), '');
   if (r.caps.exists === false) out.push(`$(error) **Does not exist on this CPU**: ${esc(r.caps.basis)}. A VMWRITE to it fails.`, '');
   else if (r.caps.exists === null && r.caps.basis.startsWith('unknown')) out.push(`$(question) Existence unknown: ${esc(r.caps.basis)}`, '');
-  if (rec.type === 'read-only') out.push('$(lock) Read-only (VM-exit information): not writable.', '');
+  if (rec.type === 'read-only') {
+    const why = r.caps.notes.find((n) => n.includes('IA32_VMX_MISC'));
+    out.push(`$(lock) Read-only (VM-exit information)${r.caps.writable ? ': writable here' : ''}${why ? ` — ${esc(why)}` : ''}.`, '');
+  }
   const m = r.caps.masks;
   if (!m) {
     out.push(`Masks: unknown for this source (${esc(r.caps.basis)}).`, '');

@@ -34,7 +34,7 @@ const digits = (r: FieldReport) => r.bits / 4;
 export function constraintSummary(r: FieldReport): string {
   if (r.caps.exists === false) return 'does not exist';
   if (!r.states) return 'unknown';
-  if (r.record.type === 'read-only') return 'read-only';
+  if (r.record.type === 'read-only') return r.caps.writable ? 'read-only (VMWRITE allowed: MISC bit 29)' : 'read-only';
   const parts: string[] = [];
   const one = bitsIn(r, 'mustBe1');
   const zero = bitsIn(r, 'mustBe0');

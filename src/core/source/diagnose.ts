@@ -9,9 +9,24 @@ import { adjust, check, type Violation } from '../caps/masks';
 import type { ScanResult, ScanWrite } from './scan';
 
 export type FindingKind = 'value' | 'read-only' | 'missing-field';
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/**
+ * How sure a finding is that the write fails as written (DESIGN.md §7): a warning only when it does on the selected
+ * CPU. A write to a field the CPU lacks is usually behind a run-time feature test, so it is a hint; a write to a
+ * read-only field whose fate the data does not tell (no IA32_VMX_MISC) is a hint too.
+ */
+export interface SeverityPolicy {
+  value: Severity;
+  readOnly: Severity;
+  missingField: Severity;
+}
+
+export const DEFAULT_POLICY: SeverityPolicy = { value: 'warning', readOnly: 'warning', missingField: 'hint' };
 
 export interface Finding {
   kind: FindingKind;
+  severity: Severity;
   write: ScanWrite;
   message: string;
   violations: (Violation & { name: string })[];
@@ -52,18 +67,25 @@ function describeViolations(vs: Finding['violations'], sourceId: string): string
     .join('; ');
 }
 
-export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string): Finding[] {
+export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string, policy: SeverityPolicy = DEFAULT_POLICY): Finding[] {
   const out: Finding[] = [];
+  const vmwriteAny = caps.vmwriteAnyField;
   for (const w of scan.writes) {
     const record = w.record.full ?? w.record;
     const fc = caps.of(record);
     if (record.type === 'read-only') {
-      out.push({ kind: 'read-only', write: w, violations: [], message: `writes to ${record.name} (${record.hex}), a read-only VM-exit information field` });
+      // With IA32_VMX_MISC bit 29 = 1 VMWRITE may write exit-information fields (nested hypervisors do).
+      if (vmwriteAny === true) continue;
+      const message =
+        vmwriteAny === false
+          ? `writes to ${record.name} (${record.hex}), a read-only VM-exit information field: VMWRITE fails (VM-instruction error 13) because IA32_VMX_MISC bit 29 is 0 on ${sourceId}`
+          : `writes to ${record.name} (${record.hex}), a read-only VM-exit information field: VMWRITE succeeds only where IA32_VMX_MISC bit 29 is 1, which ${sourceId} does not say`;
+      out.push({ kind: 'read-only', severity: vmwriteAny === false ? policy.readOnly : 'hint', write: w, violations: [], message });
       continue;
     }
     if (fc.exists === false) {
       const why = record.requires ? `: it needs ${needs(record.requires)}` : '';
-      out.push({ kind: 'missing-field', write: w, violations: [], message: `${record.name} (${record.hex}) does not exist on ${sourceId}${why}` });
+      out.push({ kind: 'missing-field', severity: policy.missingField, write: w, violations: [], message: `${record.name} (${record.hex}) does not exist on ${sourceId}${why}` });
       continue;
     }
     if (w.constant === undefined || !fc.masks) continue;
@@ -87,6 +109,7 @@ export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string
     const wrapped = helper && helper.args === 2 && capVar ? `${helper.name}(${capVar}, ${w.value.text})` : helper && helper.args === 1 && control ? `${helper.name}(${w.value.text})` : undefined;
     out.push({
       kind: 'value',
+      severity: policy.value,
       write: w,
       violations: named,
       adjusted,

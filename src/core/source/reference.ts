@@ -1,9 +1,9 @@
 // What the text at a position of one line refers to: a VMCS field by any alias, a raw encoding passed as the field
 // argument of an accessor, or a named control bit. Used by hovers; needs only the line, so it is cheap.
-import { accessorForm } from './accessors';
 import { catalogue, type FieldRecord } from '../catalogue/catalogue';
 import { controlBitByAlias, type ControlBit } from '../catalogue/controls';
-import { parseEncoding } from '../catalogue/encoding';
+import { ANY_LANGUAGE } from '../catalogue/languages';
+import { scanText, type ScanOptions } from './scan';
 
 export type Reference =
   | { kind: 'field'; record: FieldRecord; start: number; end: number; via: 'name' | 'encoding'; text: string }
@@ -66,23 +66,28 @@ export function callContext(line: string, start: number, end: number): { callee:
   return { callee: callee[1], argIndex, args };
 }
 
-export function referenceAt(line: string, ch: number): Reference | undefined {
+/**
+ * The reference at `ch`: the scanner's own reading of a window of the line (so hovers and diagnostics agree on
+ * languages, placements, accessors, macros), else a control-bit name under the cursor.
+ */
+export function referenceAt(line: string, ch: number, options: ScanOptions = {}): Reference | undefined {
   const t = tokenAt(line, ch);
   if (!t) return undefined;
-  const text = line.slice(t.start, t.end);
-  if (/^[0-9]/.test(text)) {
-    const ctx = callContext(line, t.start, t.end);
-    if (!ctx) return undefined;
-    const form = accessorForm(ctx.callee, ctx.args, ctx.argIndex);
-    if (!form || form.field !== ctx.argIndex) return undefined;
-    const enc = parseEncoding(text.replace(/(?:u|l|ul|ull|ll)$/i, ''));
-    const record = enc === undefined ? undefined : catalogue().byEncodingNumber(enc);
-    return record ? { kind: 'field', record, start: t.start, end: t.end, via: 'encoding', text } : undefined;
+  const from = Math.max(0, t.start - WINDOW);
+  const window = line.slice(from, Math.min(line.length, t.end + WINDOW));
+  for (const r of scanText(window, options).references) {
+    const start = r.start + from;
+    const end = r.end + from;
+    if (start < t.end && end > t.start) {
+      const macro = end > t.end; // GUEST_SEG_SELECTOR(x86_seg_cs): the reference is the whole call
+      return { kind: 'field', record: r.record, start: macro ? start : t.start, end: macro ? end : t.end, via: r.via, text: r.text };
+    }
   }
+  const text = line.slice(t.start, t.end);
+  if (/^[0-9]/.test(text)) return undefined;
+  const languages = options.languages ?? ANY_LANGUAGE;
   for (const name of catalogue().pathSuffixes(text)) {
-    const record = catalogue().findExact(name);
-    if (record) return { kind: 'field', record, start: t.start, end: t.end, via: 'name', text: name };
-    const bit = controlBitByAlias(name);
+    const bit = controlBitByAlias(name, languages);
     if (bit) return { kind: 'bit', bit, start: t.start, end: t.end, text: name };
   }
   return undefined;

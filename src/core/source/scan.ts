@@ -1,9 +1,11 @@
-// Finds VMCS references and constant writes in C, C++, Rust, Swift and Go source. The lexer (source-code.ts) marks
+// Finds VMCS references and constant writes in C, C++, Rust, Swift and Go source. The lexer (lexer.ts) marks
 // comments, strings and `#if 0` blocks and finds the candidate names; everything here reads code through its marks.
-import { ACCESSORS, ADJUST_HELPERS, type AccessorForm } from './accessors';
-import { catalogue, type FieldRecord } from '../catalogue/catalogue';
-import { controlBitByAlias, HV_CAPS_BY_CONTROL, type ControlKey } from '../catalogue/controls';
+import { ACCESSORS, ADJUST_HELPERS, RECEIVERS, withAccessors, wrapperKind, type Accessor, type AccessorForm, type AccessorSpec } from './accessors';
+import { catalogue, pickUse, type FieldRecord, type NameUse } from '../catalogue/catalogue';
+import { bitNameOf, HV_CAPS_BY_CONTROL, type ControlKey } from '../catalogue/controls';
 import { parseEncoding } from '../catalogue/encoding';
+import { ANY_LANGUAGE } from '../catalogue/languages';
+import { PARAMETRIC, parametricField, type ParametricMacro } from '../catalogue/parametric';
 import { evaluate } from './expr';
 import { lexSource, namePattern, type SourceCode } from './lexer';
 
@@ -64,7 +66,11 @@ function fileContext(src: SourceCode): FileContext {
   return { adjustHelper, capabilityVars };
 }
 
-/** Object-like `#define NAME value` macros (with line continuations), from the lines where live ones start. */
+/**
+ * Names the file gives constant values: object-like `#define NAME value` macros (with line continuations), then
+ * enumerators with explicit values, C/C++ `const`/`constexpr` and Rust `const` items. A project's own enum of field
+ * encodings is how most hypervisors name fields; the first definition of a name wins.
+ */
 function defines(src: SourceCode): Map<string, string> {
   const out = new Map<string, string>();
   const { text } = src;
@@ -72,10 +78,33 @@ function defines(src: SourceCode): Map<string, string> {
     let end = text.indexOf('\n', line);
     while (end > 0 && text.charCodeAt(end - (text.charCodeAt(end - 1) === 13 ? 2 : 1)) === 92) end = text.indexOf('\n', end + 1);
     const m = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*((?:[^\n\\]|\\\r?\n?)*)$/m.exec(src.slice(line, end < 0 ? text.length : end));
-    if (m) out.set(m[1], m[2].replace(/\\\r?\n/g, ' ').trim());
+    if (m && !out.has(m[1])) out.set(m[1], m[2].replace(/\\\r?\n/g, ' ').trim());
+  }
+  const live = (at: number) => {
+    const k = src.spanAfter(at);
+    return !(k < src.excluded.length && src.excluded[k] <= at);
+  };
+  for (const m of text.matchAll(CONSTANT_ITEM)) {
+    const name = m[1] ?? m[3];
+    if (!out.has(name) && live(m.index!)) out.set(name, (m[2] ?? m[4] ?? m[5]).trim());
+  }
+  for (const m of text.matchAll(ENUM_BODY)) {
+    if (!live(m.index!)) continue;
+    const open = m.index! + m[0].length - 1;
+    const bounds = argBounds(src, open, 125, 1 << 20);
+    if (!bounds) continue;
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const item = /^([A-Za-z_]\w*)\s*=\s*([\s\S]+)$/.exec(argText(src, argSpan(src, bounds, k)));
+      if (item && !out.has(item[1])) out.set(item[1], item[2].trim());
+    }
   }
   return out;
 }
+
+/** `const NAME: T = v;` (Rust), `const T NAME = v;` and `constexpr auto NAME{v};` (C, C++). */
+const CONSTANT_ITEM = /\bconst\s+([A-Za-z_]\w*)\s*:\s*[\w:]+\s*=\s*([^;{}]+);|\b(?:constexpr|const)\s+(?:[\w<>]+(?:::[\w<>]+)*\s+)*?([A-Za-z_]\w*)\s*(?:=\s*([^;{}]+)|\{([^;{}]+)\})\s*;/g;
+/** The `{` of an enum body: C `enum [class] [name] [: type] {`, Rust `enum Name {`. */
+const ENUM_BODY = /\benum\b(?:\s+(?:class|struct))?(?:\s+[A-Za-z_]\w*)?(?:\s*:\s*[\w: ]+)?\s*\{/g;
 
 /**
  * Boundaries of the top-level arguments of the call whose `(` is at `open`: argument k spans
@@ -83,13 +112,13 @@ function defines(src: SourceCode): Map<string, string> {
  * are stepped over. Only the arguments a caller asks for are sliced (argText), which keeps a scan of a file full of
  * calls light on allocation.
  */
-function argBounds(src: SourceCode, open: number): number[] | undefined {
+function argBounds(src: SourceCode, open: number, close = 41, span = 8192): number[] | undefined {
   const { text, excluded } = src;
   const bounds = [open];
   let depth = 0;
   let k = src.spanAfter(open);
   let skip = k < excluded.length ? excluded[k] : Infinity;
-  const limit = Math.min(text.length, open + 8192);
+  const limit = Math.min(text.length, open + span);
   for (let i = open + 1; i < limit; i++) {
     if (i === skip) {
       i = excluded[k + 1] - 1;
@@ -103,12 +132,13 @@ function argBounds(src: SourceCode, open: number): number[] | undefined {
     if (role === OPEN) depth++;
     else if (role === CLOSE) {
       if (depth === 0) {
-        if (c !== 41) return undefined;
+        if (c !== close) return undefined;
         bounds.push(i);
-        // f() has no argument, f(a) one
-        if (bounds.length === 2) {
-          const only = argSpan(src, bounds, 0);
-          if (only.start === only.end) return [open];
+        // f() has no argument, f(a) one; a trailing comma (Rust, enums) ends the list without another argument
+        const last = argSpan(src, bounds, bounds.length - 2);
+        if (last.start === last.end) {
+          if (bounds.length === 2) return [open];
+          bounds.splice(bounds.length - 2, 1);
         }
         return bounds;
       }
@@ -163,14 +193,17 @@ function callArgs(src: SourceCode, open: number): (Span & { text: string })[] | 
   });
 }
 
-/** Names usable in constant values: control bits (not Linux's VMX_FEATURE_* word numbers) and #defines. */
-function resolver(defs: Map<string, string>) {
+/** Names usable in constant values: #defines first, then control bits (not Linux's VMX_FEATURE_* word numbers). */
+function resolver(defs: Map<string, string>, languages: number) {
   const seen = new Set<string>();
   const resolve = (name: string): bigint | undefined => {
-    const bit = /^VMX_FEATURE_|_SHIFT$/.test(name) ? undefined : controlBitByAlias(name.split('::').pop()!);
-    if (bit) return 1n << BigInt(bit.bit);
     const body = defs.get(name);
-    if (body === undefined || seen.has(name)) return undefined;
+    if (body === undefined) {
+      const bit = /^VMX_FEATURE_|_SHIFT$/.test(name) ? undefined : bitNameOf(name, languages) ?? bitNameOf(name.split('::').pop()!, languages);
+      if (!bit) return undefined;
+      return bit.value === 'bit-number' ? BigInt(bit.bit.bit) : bit.value === 'one' ? 1n : 1n << BigInt(bit.bit.bit);
+    }
+    if (seen.has(name)) return undefined;
     seen.add(name);
     try {
       return evaluate(body, resolve);
@@ -181,86 +214,111 @@ function resolver(defs: Map<string, string>) {
   return resolve;
 }
 
-type FieldRef = { record: FieldRecord; via: 'name' | 'encoding' };
+/** A field argument as resolved; `counted` when the name pass already reported it as a reference. */
+type FieldRef = { record: FieldRecord; via: 'name' | 'encoding'; counted: boolean };
 
-/** A field argument: an alias (Rust paths by their longest known suffix), an encoding, or a #define of one. */
-function fieldOf(arg: string, defs: Map<string, string>, resolve: (n: string) => bigint | undefined): FieldRef | undefined {
-  const cat = catalogue();
-  const direct = cat.findExact(arg);
-  if (direct) return { record: direct, via: 'name' };
-  for (const name of cat.pathSuffixes(arg)) {
-    const r = cat.findExact(name);
-    if (r) return { record: r, via: 'name' };
-  }
-  const enc = parseEncoding(arg.replace(/(?:u|l|ul|ull|ll)$/i, '')) ?? (/^\w+$/.test(arg) && defs.has(arg) ? evaluate(arg, resolve) : undefined);
-  const r = enc === undefined ? undefined : cat.byEncodingNumber(Number(enc));
-  return r ? { record: r, via: 'encoding' } : undefined;
-}
-
-/** What a known identifier stands for: a field (by name), an accessor (its call forms), or both. */
+/** What a known identifier stands for: a field name (its uses), an accessor, a parametric macro. */
 interface Known {
-  field?: FieldRef;
-  forms?: readonly AccessorForm[];
-}
-
-let pattern: RegExp | undefined;
-let known: Map<string, Known> | undefined;
-
-function names() {
-  if (pattern && known) return { pattern, known };
-  const cat = catalogue();
-  known = new Map();
-  for (const name of new Set([...cat.aliasNames(), ...ACCESSORS.keys()])) {
-    const record = cat.findExact(name);
-    known.set(name, { field: record && { record, via: 'name' }, forms: ACCESSORS.get(name) });
-  }
-  pattern = namePattern(known.keys());
-  return { pattern, known };
+  uses?: readonly NameUse[];
+  accessor?: Accessor;
+  macro?: ParametricMacro;
 }
 
 const isSpaceCode = (c: number) => c === 32 || (c >= 9 && c <= 13);
+const RECEIVER = /\s*\.\s*([A-Za-z_]\w*)\s*\(/y;
 
-export function scanText(text: string): ScanResult {
-  const { pattern, known } = names();
+export interface ScanOptions {
+  /** Language bit set (languagesOf); every language when absent. */
+  languages?: number;
+  /** A project's own accessors (vmcsInspector.accessors / --accessors). */
+  accessors?: readonly AccessorSpec[];
+}
+
+/** The name filter and lookup table for one set of accessors, built once. */
+class Names {
+  readonly known = new Map<string, Known>();
+  readonly pattern: RegExp;
+
+  constructor(readonly accessors: ReadonlyMap<string, Accessor>) {
+    const cat = catalogue();
+    for (const name of cat.aliasNames()) this.known.set(name, { uses: cat.usesOf(name) });
+    for (const [name, accessor] of accessors) this.known.set(name, { ...this.known.get(name), accessor });
+    for (const [name, macro] of PARAMETRIC) this.known.set(name, { ...this.known.get(name), macro });
+    this.pattern = namePattern(this.known.keys());
+  }
+}
+
+let defaultNames: Names | undefined;
+const customNames = new Map<string, Names>();
+
+function namesFor(specs: readonly AccessorSpec[] | undefined): Names {
+  if (!specs?.length) return (defaultNames ??= new Names(ACCESSORS));
+  const key = JSON.stringify(specs);
+  let names = customNames.get(key);
+  if (!names) {
+    if (customNames.size > 8) customNames.clear();
+    customNames.set(key, (names = new Names(withAccessors(specs, 'accessors'))));
+  }
+  return names;
+}
+
+export function scanText(text: string, options: ScanOptions = {}): ScanResult {
+  const { pattern, known, accessors } = namesFor(options.accessors);
+  const languages = options.languages ?? ANY_LANGUAGE;
+  const receivers = (languages & RECEIVERS.languages) !== 0;
   const src = lexSource(text, pattern);
   const { tokenStarts, tokens } = src;
   const references: ScanReference[] = [];
-  const calls = new Calls(src, references);
+  const calls = new Calls(src, references, languages, known);
   const n = text.length;
+  const cat = catalogue();
 
-  let next = tokens.length ? known.get(tokens[0]) : undefined;
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t];
     const start = tokenStarts[t];
     const end = start + token.length;
-    // The next token is often this call's field argument: look it up once for both.
-    const info = next;
-    next = t + 1 < tokens.length ? known.get(tokens[t + 1]) : undefined;
+    const info = known.get(token);
+    const before = text.charCodeAt(start - 1);
+    const member = before === 46 || (before === 62 && text.charCodeAt(start - 2) === 45); // after . or ->
+    let record: FieldRecord | undefined;
+    let argumentOnly = false;
+    let accessor = info?.accessor;
     let callee = token;
-    let forms = info?.forms;
     if (info) {
-      if (info.field) references.push({ start, end, record: info.field.record, text: token, via: 'name' });
-      if (!forms) continue;
+      if (info.uses) {
+        record = pickUse(info.uses, languages, member ? 'member' : 'anywhere')?.record;
+        if (record) references.push({ start, end, record, text: token, via: 'name' });
+        else argumentOnly = !member && pickUse(info.uses, languages, 'argument') !== undefined;
+      }
+      if (info.macro && info.macro.languages & languages) calls.macro(start, end);
+      if (accessor && member && !accessor.method) accessor = undefined;
     } else {
       if (!token.includes('::')) continue;
-      // A Rust path: its longest known suffix is the reference; its last part may be an accessor.
-      const suffixes = catalogue().pathSuffixes(token);
-      for (const name of suffixes) {
-        const record = known.get(name)?.field?.record;
+      // A Rust or C++ path: its longest known suffix is the reference (a path segment may be an argument-only
+      // name); `field::set`-style paths name the field before their last segment. Its last part may be an accessor.
+      const suffixes = cat.pathSuffixes(token);
+      const last = token.lastIndexOf('::');
+      for (const name of [...suffixes, ...cat.pathSuffixes(token.slice(0, last))]) {
+        const uses = known.get(name)?.uses;
+        record = uses && pickUse(uses, languages, 'argument')?.record;
         if (record) {
-          references.push({ start: end - name.length, end, record, text: name, via: 'name' });
+          const at = token.lastIndexOf(name, name.length > token.length - last - 2 ? token.length : last);
+          references.push({ start: start + at, end: start + at + name.length, record, text: name, via: 'name' });
           break;
         }
       }
       callee = suffixes[suffixes.length - 1];
-      forms = ACCESSORS.get(callee);
-      if (!forms) continue;
+      accessor = accessors.get(callee);
     }
-    let open = end;
-    while (open < n && isSpaceCode(text.charCodeAt(open))) open++;
-    const before = text.charCodeAt(start - 1);
-    if (text.charCodeAt(open) !== 40 || before === 46 || before === 62) continue; // "(" and not obj.f( or p->f(
-    calls.read(callee, forms, open, next?.field, tokenStarts[t + 1], tokens[t + 1]?.length);
+    if (accessor) {
+      let open = end;
+      while (open < n && isSpaceCode(text.charCodeAt(open))) open++;
+      if (text.charCodeAt(open) === 40) calls.read(callee, accessor, open, tokenStarts[t + 1], tokens[t + 1]);
+      continue;
+    }
+    if (!record && !argumentOnly) continue;
+    if (receivers && calls.receiver(record, token, start, end)) continue;
+    if (start !== calls.lastField) calls.wrapped(token, start, end, record === undefined);
   }
   let context: FileContext | undefined;
   return { references, writes: calls.writes, fileContext: () => (context ??= fileContext(src)) };
@@ -269,48 +327,169 @@ export function scanText(text: string): ScanResult {
 /** Reads accessor calls for one scan. #defines are read on first need; field and value texts recurring through a file are worked out once. */
 class Calls {
   readonly writes: ScanWrite[] = [];
+  /** Where the field argument of the last call read starts (its token needs no second look). */
+  lastField = -1;
   private defs: Map<string, string> | undefined;
-  private resolve: ((name: string) => bigint | undefined) | undefined;
+  private resolveName: ((name: string) => bigint | undefined) | undefined;
   private readonly fields = new Map<string, FieldRef | null>();
   private readonly values = new Map<string, { adjusted: boolean; constant: bigint | undefined }>();
 
   constructor(
     private readonly src: SourceCode,
     private readonly references: ScanReference[],
+    private readonly languages: number,
+    private readonly known: ReadonlyMap<string, Known>,
   ) {}
 
+  private get resolve() {
+    this.defs ??= defines(this.src);
+    return (this.resolveName ??= resolver(this.defs, this.languages));
+  }
+
   /**
-   * The call of `callee` whose "(" is at `open`: a reference when its field is a raw encoding, a write when it
-   * writes a value. `nextField` is the field the next token names (at nextStart, nextLength long), reused when that
-   * token is exactly the field argument.
+   * The call of `callee` whose "(" is at `open`: a reference when its field is a raw encoding or an argument-only
+   * name, a write when it writes a value. The next token (at nextStart) is often exactly the field argument, so its
+   * text needs no slicing.
    */
-  read(callee: string, forms: readonly AccessorForm[], open: number, nextField: FieldRef | undefined, nextStart: number, nextLength: number): void {
+  read(callee: string, accessor: Accessor, open: number, nextStart: number, nextToken: string | undefined): void {
     const { src } = this;
     const bounds = argBounds(src, open);
     const count = bounds ? bounds.length - 1 : -1;
-    const form = forms.find((f) => f.args === count);
-    if (!bounds || !form || form.field >= count) return;
-    this.defs ??= defines(src);
-    const resolve = (this.resolve ??= resolver(this.defs));
-    const fieldArg = argSpan(src, bounds, form.field);
-    let field: FieldRef | null | undefined;
-    if (nextField && nextStart === fieldArg.start && nextLength === fieldArg.end - fieldArg.start) field = nextField;
-    else {
-      const arg = argText(src, fieldArg);
-      field = this.fields.get(arg);
-      if (field === undefined) this.fields.set(arg, (field = fieldOf(arg, this.defs, resolve) ?? null));
-      // A raw encoding (or a #define of one) is a reference too; names were found by the lexer.
-      if (field?.via === 'encoding') this.references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: arg, via: 'encoding' });
+    let field: FieldRef | null = null;
+    let form: AccessorForm | undefined;
+    let fieldArg: Span | undefined;
+    for (const f of accessor.forms) {
+      if (f.args !== count || f.field >= count) continue;
+      const span = argSpan(src, bounds!, f.field);
+      const arg = nextToken && nextStart === span.start && nextToken.length === span.end - span.start ? nextToken : argText(src, span);
+      field = this.fieldOf(arg);
+      if (field) {
+        form = f;
+        fieldArg = span;
+        break;
+      }
     }
-    if (!field || form.value === undefined || form.value >= count) return;
-    const valueArg = argSpan(src, bounds, form.value);
-    const value = { start: valueArg.start, end: valueArg.end, text: argText(src, valueArg) };
+    if (!field || !form || !fieldArg) return;
+    this.lastField = fieldArg.start;
+    if (!field.counted) this.references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: argText(src, fieldArg), via: field.via });
+    if (accessor.virtual || form.value === undefined || form.value >= count) return;
+    this.write(callee, field.record, fieldArg, argSpan(src, bounds!, form.value));
+  }
+
+  /** `FIELD.write(v)` (Rust receiver form): a write of its one argument. */
+  receiver(record: FieldRecord | undefined, token: string, start: number, end: number): boolean {
+    const { text } = this.src;
+    RECEIVER.lastIndex = end;
+    const m = RECEIVER.exec(text);
+    const method = m && RECEIVERS.methods.get(m[1]);
+    if (!method) return false;
+    const field = record ?? this.fieldOf(token)?.record;
+    if (!field) return false;
+    if (!record) this.references.push({ start, end, record: field, text: token, via: 'name' });
+    const bounds = argBounds(this.src, RECEIVER.lastIndex - 1);
+    if (method.value !== undefined && bounds && bounds.length - 1 === method.args) this.write(`${token}.${m[1]}`, field, { start, end }, argSpan(this.src, bounds, method.value));
+    return true;
+  }
+
+  /**
+   * A field name as an argument of an unknown function named like a VMCS accessor (`MyVmWrite(FIELD, v)`,
+   * `write_vmcs(vcpu, FIELD, v)`): the field is the first or second argument; a write's value is the one after it,
+   * when it is the last.
+   */
+  wrapped(token: string, start: number, end: number, argumentOnly: boolean): void {
+    const { src } = this;
+    const { text } = src;
+    let i = start - 1;
+    while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
+    let index = 0;
+    if (text.charCodeAt(i) === 44) {
+      // one simple argument before: `vcpu, ` or `&vmx->vmcs, `
+      i--;
+      while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
+      while (i >= 0 && /[\w.&*>\-]/.test(text[i]) && !(text[i] === '-' && text[i + 1] !== '>')) i--;
+      while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
+      index = 1;
+    }
+    if (text.charCodeAt(i) !== 40) return;
+    const open = i;
+    i--;
+    while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
+    const nameEnd = i + 1;
+    while (i >= 0 && /\w/.test(text[i])) i--;
+    const callee = text.slice(i + 1, nameEnd);
+    const kind = /^[A-Za-z_]/.test(callee) ? wrapperKind(callee) : undefined;
+    if (!kind || this.known.get(callee)?.accessor) return;
+    const bounds = argBounds(src, open);
+    if (!bounds) return;
+    const fieldArg = argSpan(src, bounds, index);
+    if (fieldArg.start !== start || fieldArg.end !== end) return;
+    const field = argumentOnly ? this.fieldOf(token) : undefined;
+    if (argumentOnly) {
+      if (!field) return;
+      this.references.push({ start, end, record: field.record, text: token, via: 'name' });
+    }
+    const record = field?.record ?? this.fieldOf(token)?.record;
+    if (kind === 'write' && record && bounds.length - 1 === index + 2) this.write(callee, record, fieldArg, argSpan(src, bounds, index + 1));
+  }
+
+  /** `MACRO(arg)` naming a field (Xen's GUEST_SEG_SELECTOR(x86_seg_cs)): a reference over the whole call. */
+  macro(start: number, end: number): void {
+    const { src } = this;
+    let open = end;
+    while (open < src.text.length && isSpaceCode(src.text.charCodeAt(open))) open++;
+    if (src.text.charCodeAt(open) !== 40) return;
+    const bounds = argBounds(src, open);
+    if (!bounds || bounds.length !== 2) return;
+    const close = bounds[1] + 1;
+    const field = this.fieldOf(src.slice(start, close));
+    if (field) this.references.push({ start, end: close, record: field.record, text: src.slice(start, close).replace(/\s+/g, ''), via: 'name' });
+  }
+
+  /** A field argument: a name (Rust/C++ paths by their longest known suffix), a parametric macro call, an encoding, or a #define of one. */
+  fieldOf(arg: string): FieldRef | null {
+    let found = this.fields.get(arg);
+    if (found !== undefined) return found;
+    found = null;
+    const cat = catalogue();
+    const uses = cat.usesOf(arg);
+    const byName = uses && pickUse(uses, this.languages, 'argument');
+    if (byName) found = { record: byName.record, via: 'name', counted: pickUse(uses, this.languages, 'anywhere') !== undefined };
+    else if (arg.includes('::')) {
+      for (const name of cat.pathSuffixes(arg)) {
+        const r = cat.findExact(name, this.languages, 'argument');
+        if (r) {
+          found = { record: r, via: 'name', counted: true };
+          break;
+        }
+      }
+    }
+    const call = found ? null : /^([A-Za-z_]\w*)\s*\(\s*([^()]*?)\s*\)$/.exec(arg);
+    const macro = call && PARAMETRIC.get(call[1]);
+    if (macro && macro.languages & this.languages) {
+      const r = parametricField(macro, call![2], (t) => evaluate(t, this.resolve), (t) => this.fieldOf(t)?.record);
+      if (r) found = { record: r, via: 'name', counted: true };
+    }
+    // NAME_HIGH of a 64-bit field NAME: its high half (HyperDbg's VMCS_GUEST_DEBUGCTL_HIGH beside ia32-doc's names).
+    const high = !found && !call && arg.endsWith('_HIGH') ? cat.findExact(arg.slice(0, -5), this.languages, 'argument') : undefined;
+    if (high && high.width === '64' && high.access === 'full') found = { record: cat.byEncodingNumber(high.encoding + 1)!, via: 'name', counted: false };
+    if (!found && !call) {
+      const resolve = this.resolve;
+      const enc = parseEncoding(arg.replace(/(?:u|l|ul|ull|ll)$/i, '')) ?? (/^\w+$/.test(arg) && this.defs!.has(arg) ? evaluate(arg, resolve) : undefined);
+      const r = enc === undefined ? undefined : cat.byEncodingNumber(Number(enc));
+      if (r) found = { record: r, via: 'encoding', counted: false };
+    }
+    this.fields.set(arg, found);
+    return found;
+  }
+
+  private write(accessor: string, record: FieldRecord, field: Span, valueArg: Span): void {
+    const value = { start: valueArg.start, end: valueArg.end, text: argText(this.src, valueArg) };
     let worked = this.values.get(value.text);
     if (!worked) {
       const adjusted = value.text.includes('(') && [...value.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
-      this.values.set(value.text, (worked = { adjusted, constant: adjusted ? undefined : evaluate(value.text, resolve) }));
+      this.values.set(value.text, (worked = { adjusted, constant: adjusted ? undefined : evaluate(value.text, this.resolve) }));
     }
-    this.writes.push({ accessor: callee, record: field.record, field: fieldArg, value, adjusted: worked.adjusted, constant: worked.constant });
+    this.writes.push({ accessor, record, field, value, adjusted: worked.adjusted, constant: worked.constant });
   }
 }
 

@@ -8,13 +8,32 @@ import virtualbox from './virtualbox.json';
 import acrn from './acrn.json';
 import rustX86 from './rust-x86.json';
 import haxm from './haxm.json';
+import ia32doc from './ia32-doc.json';
+import hyperplatform from './hyperplatform.json';
+import hvpp from './hvpp.json';
+import arceos from './arceos.json';
+import vmcs12 from './vmcs12.json';
+import hvppC from './hvpp-c.json';
+import bareflank from './bareflank.json';
+import simplevisor from './simplevisor.json';
+import rvm15 from './rvm15.json';
+import noirvisor from './noirvisor.json';
+import ksm from './ksm.json';
+import rustyvisor from './rustyvisor.json';
 
 export interface AliasTable {
   scheme: string;
   title: string;
+  /** Language ids or groups (languages.json) whose source uses these names. */
+  languages: string[];
+  /**
+   * Where a name without `::` counts: anywhere (default); only as an accessor's field argument or a path segment
+   * (`argument`: bare `RFLAGS` is a type in other code); only as a struct member after `->` or `.` (`member`).
+   */
+  unqualified?: string;
   sources: string[];
   fields: Record<string, string[]>;
 }
 
 /** In the order hovers and lookups list them. */
-export const ALIAS_TABLES: readonly AliasTable[] = [apple, linux, xen, bhyve, qemu, virtualbox, acrn, rustX86, haxm];
+export const ALIAS_TABLES: readonly AliasTable[] = [apple, linux, xen, bhyve, qemu, virtualbox, acrn, rustX86, haxm, ia32doc, hyperplatform, hvpp, hvppC, bareflank, simplevisor, noirvisor, ksm, arceos, rvm15, rustyvisor, vmcs12];
