@@ -1,13 +1,28 @@
 // Bundles the extension, the `vmcs` CLI and the capability probe into dist/.
 // koffi stays external: it is loaded only by the probe and the CLI, never by the extension host.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+// The naming and bit tables carry their citations and notes for people (the data files in the repository are the
+// record); the code reads none of these keys, so the bundles leave them out.
+const DOCUMENTATION = ['about', 'notes', 'title', 'sources'];
+const tablesWithoutDocumentation = {
+  name: 'tables-without-documentation',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]core[\\/](catalogue|source)[\\/]data[\\/].*\.json$/ }, (args) => {
+      const data = JSON.parse(readFileSync(args.path, 'utf8'));
+      for (const key of DOCUMENTATION) delete data[key];
+      return { contents: JSON.stringify(data), loader: 'json' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
+  plugins: [tablesWithoutDocumentation],
   platform: 'node',
   target: 'node20',
   format: 'cjs',

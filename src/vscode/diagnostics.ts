@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import { diagnose, type Finding, type SeverityPolicy } from '../core/source/diagnose';
 import { hex } from '../core/catalogue/hex';
-import { scanText } from '../core/source/scan';
 import type { Ctx } from './ctx';
 import { LANGUAGES } from './hover';
 
@@ -67,8 +66,8 @@ export class VmcsDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     const policy = { value: config.diagnosticsSeverity, readOnly: config.diagnosticsSeverity, missingField: config.missingFieldSeverity } as SeverityPolicy;
     const loaded = this.ctx.store.now;
     if (doc.isClosed || !loaded) return this.clear(doc.uri);
-    const text = doc.getText();
-    if (text.length > this.ctx.config.maxFileSize) {
+    const scan = this.ctx.scans.get(doc);
+    if (!scan) {
       this.clear(doc.uri);
       if (!this.tooLarge.has(doc.uri.toString())) {
         this.tooLarge.add(doc.uri.toString());
@@ -78,7 +77,7 @@ export class VmcsDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       }
       return;
     }
-    const findings = diagnose(scanText(text, config.scanOptions(doc)), loaded.caps, loaded.source.id, policy).filter((f) => SEVERITY[f.severity] !== undefined);
+    const findings = diagnose(scan.result, loaded.caps, loaded.source.id, policy).filter((f) => SEVERITY[f.severity] !== undefined);
     const stored = findings.map((finding) => {
       const range = new vscode.Range(doc.positionAt(finding.write.value.start), doc.positionAt(finding.write.value.end));
       const diagnostic = new vscode.Diagnostic(range, finding.message, SEVERITY[finding.severity]);

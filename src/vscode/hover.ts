@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { catalogue } from '../core/catalogue/catalogue';
 import { CONTROL_BY_KEY } from '../core/catalogue/controls';
 import { bitState } from '../core/caps/masks';
-import { referenceAt } from '../core/source/reference';
+import { referenceAt, referenceInScan } from '../core/source/reference';
 import { bitMarkdown, fieldMarkdown } from '../core/render/markdown';
 import { fieldReport } from '../core/render/report';
 import type { Ctx } from './ctx';
@@ -16,7 +16,10 @@ export class VmcsHoverProvider implements vscode.HoverProvider {
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!this.ctx.config.hoverEnabled) return undefined;
-    const ref = referenceAt(doc.lineAt(pos.line).text, pos.character, this.ctx.config.scanOptions(doc));
+    // The document's scan knows its own definitions and multi-line calls; an over-large file is read by the line.
+    const options = this.ctx.config.scanOptions(doc);
+    const scan = this.ctx.scans.get(doc);
+    const ref = scan ? referenceInScan(scan.result, scan.text, doc.offsetAt(pos), options) : referenceAt(doc.lineAt(pos.line).text, pos.character, options);
     if (!ref) return undefined;
     const loaded = await this.ctx.store.current();
     if (!loaded || token.isCancellationRequested) return undefined;

@@ -9,7 +9,7 @@ import { ROOT, toolchain } from './workbench';
 describe('npm run bench', () => {
   it('prints every row with a value and its budget (editor row skipped here)', () => {
     toolchain(); // ripgrep, for the scan's ratio
-    const r = spawnSync(process.execPath, [join(ROOT, 'out', 'test', 'bench', 'bench.js'), '--no-editor'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(process.execPath, [join(ROOT, 'out', 'test', 'bench', 'bench.js'), '--no-editor'], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
     assert.equal(r.status, 0, r.stderr);
     const rows = new Map(
       r.stdout
@@ -20,10 +20,10 @@ describe('npm run bench', () => {
         .map(([what, ...rest]) => [what, rest]),
     );
     const expected: [RegExp, RegExp, string][] = [
-      [/^hover compute p99$/, /^\d+\.\d+ ms$/, '≤ 0.5 ms'],
-      [/^full-file scan \(10k lines\)$/, /^\d+\.\d+ ms \(\d+ MB\/s\)$/, '≥ 100 MB/s; goal < 10 ms'],
+      [/^hover compute p99$/, /^\d+\.\d+ ms$/, '≤ 0.25 ms'],
+      [/^full-file scan \(30 MB\)$/, /^\d+(\.\d+)? ms \(\d+ MB\/s\)$/, '≥ 150 MB/s'],
       [/^catalogue index build$/, /^\d+\.\d+ ms$/, '≤ 5 ms'],
-      [/^extension bundle$/, /^\d+ KB$/, '≤ 250 KB'],
+      [/^extension bundle$/, /^\d+ KB$/, '≤ 300 KB'],
       [/^VSIX linux-x64$/, /^\d+ KB$/, '≤ 1.5 MB'],
       [/^all-field capture via probe \(\d+ fields\)$/, /^\d+\.\d+ ms$/, '≤ 300 ms'],
       [/^activation \(real VS Code\)$/, /^skipped$/, '≤ 25 ms'],

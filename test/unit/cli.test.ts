@@ -39,6 +39,63 @@ describe('vmcs lookup', () => {
     assert.equal(out[1].query, 'NOT_A_FIELD');
     assert.match(out[1].error, /unknown VMCS field/);
   });
+  it('looks up control bits by the names of every scheme, with the state on --source', () => {
+    const names = ['SecondaryControls::ENABLE_EPT', 'IA32_VMX_PROCBASED_CTLS2_ENABLE_EPT_FLAG', 'VMX_PROCBASED_CTLS2_EPT', 'ENABLE_EPT', 'CPU_BASED_CTL2_ENABLE_EPT', 'SECONDARY_EXEC_ENABLE_EPT', 'enable ept'];
+    const r = runCli(['lookup', '--json', ...names, '--source', 'profile:conroe-core2-x6800']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    for (const x of out) {
+      assert.equal(x.kind, 'bit', x.query);
+      assert.deepEqual([x.control.encoding, x.bit, x.mask, x.name], ['0x401e', 1, '0x2', 'Enable EPT'], x.query);
+      assert.equal(x.state, 'must-be-0', x.query); // Conroe has no secondary controls
+    }
+    assert.ok(out[0].aliases['ia32-doc'].includes('IA32_VMX_PROCBASED_CTLS2_ENABLE_EPT_BIT'));
+    assert.ok(out[0].aliases['rust-x86'].includes('SecondaryControls::ENABLE_EPT'));
+    const pin = JSON.parse(runCli(['lookup', '--json', 'PIN_BASED_NMI_EXITING', '--source', 'profile:coffeelake-i7-9750h']).stdout)[0];
+    assert.deepEqual([pin.control.key, pin.bit, pin.state], ['pin', 3, 'free']);
+    assert.equal(JSON.parse(runCli(['lookup', '--json', 'PIN_BASED_NMI_EXITING']).stdout)[0].state, undefined); // no source asked
+  });
+  it('names the closest known names of an unknown one on stderr', () => {
+    const r = runCli(['lookup', 'PIN_BASED_VM_EXEC_CONTRL', 'VmcsGuestNW::RPI', 'ZZZZZZZZZZZZ']);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[0], /^vmcs: unknown VMCS field or control bit "PIN_BASED_VM_EXEC_CONTRL"; did you mean PIN_BASED_VM_EXEC_CONTROL\b/);
+    assert.match(lines[1], /did you mean VmcsGuestNW::RIP\b/);
+    assert.doesNotMatch(lines[2], /did you mean/);
+    const json = JSON.parse(runCli(['lookup', '--json', 'GUEST_RIPP']).stdout)[0];
+    assert.equal(json.suggestions[0], 'GUEST_RIP');
+  });
+});
+
+describe('vmcs scan: severity, exit status and --accessors', () => {
+  it('a hint alone (a field this CPU lacks) exits 0; a warning exits 1', () => {
+    const hint = writeTemp('hint.c', 'if (cpu_has_tsc_scaling()) vmcs_write64(TSC_MULTIPLIER, 1);\n');
+    const h = runCli(['scan', hint, '--json', '--source', 'profile:coffeelake-i7-9750h']);
+    assert.equal(h.status, 0, h.stderr);
+    assert.deepEqual(JSON.parse(h.stdout).files[0].violations.map((v: { kind: string; severity: string }) => [v.kind, v.severity]), [['missing-field', 'hint']]);
+    const warn = writeTemp('warn.c', 'vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, 0);\n');
+    const w = runCli(['scan', warn, '--source', 'profile:coffeelake-i7-9750h']);
+    assert.equal(w.status, 1);
+    assert.match(w.stdout, /warn\.c:1:\d+: warning: writes 0x0 to Pin-based VM-execution controls/);
+    assert.match(w.stdout, /1 finding \(1 warning or error\)/);
+  });
+  it("reads a project's own accessors from --accessors, and names a bad entry", () => {
+    const src = writeTemp('own.c', 'my_put(vcpu, 7, PIN_BASED_VM_EXEC_CONTROL, 0);\n');
+    const before = runCli(['scan', src, '--json', '--source', 'profile:coffeelake-i7-9750h']);
+    assert.equal(JSON.parse(before.stdout).files[0].violations.length, 0);
+    const acc = writeTemp('acc.json', JSON.stringify([{ name: 'my_put', field: 2, value: 3 }]));
+    const after = runCli(['scan', src, '--json', '--accessors', acc, '--source', 'profile:coffeelake-i7-9750h']);
+    assert.equal(after.status, 1, after.stderr);
+    assert.deepEqual(JSON.parse(after.stdout).files[0].violations.map((v: { encoding: string; value: string }) => [v.encoding, v.value]), [['0x4000', '0x0']]);
+    const bad = writeTemp('bad.json', JSON.stringify([{ name: 'my_put', field: 'two' }]));
+    const b = runCli(['scan', src, '--accessors', bad]);
+    assert.equal(b.status, 2);
+    assert.match(b.stderr, /^vmcs: .*bad\.json\[0\]\.field: expected an argument index 0-15\n$/);
+    const notJson = writeTemp('nj.json', '[{');
+    assert.match(runCli(['scan', src, '--accessors', notJson]).stderr, /^vmcs: .*nj\.json: not JSON/);
+  });
 });
 
 describe('vmcs masks --source snapshot:<only msrs>', () => {

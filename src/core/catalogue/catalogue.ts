@@ -2,6 +2,7 @@
 import fieldsData from './data/fields.json';
 import { ALIAS_TABLES, type AliasTable } from './data/aliases';
 import { decode, encodingHex, parseEncoding, type Access, type FieldType, type Width } from './encoding';
+import { expandForms } from './forms';
 import { ANY_LANGUAGE, languageSet } from './languages';
 
 /** Where a name stands in code: anywhere, as an accessor's field argument or a path segment, or after `->` / `.`. */
@@ -13,6 +14,8 @@ export interface NameUse {
   scheme: string;
   languages: number;
   placement: Placement;
+  /** For member names: the objects (before `->` / `.`) whose members they are. */
+  memberOf?: readonly string[];
 }
 
 const PLACEMENTS: readonly string[] = ['anywhere', 'argument', 'member'];
@@ -92,7 +95,7 @@ export class Catalogue {
       for (const encText in table.fields) {
         const record = this.byEncoding.get(parseEncoding(encText) ?? -1);
         if (!record) throw new Error(`aliases/${table.scheme}.json: ${encText} is not a catalogue field`);
-        (record.aliases[table.scheme] ??= []).push(...table.fields[encText]);
+        (record.aliases[table.scheme] ??= []).push(...expandForms(table.fields[encText], table.forms));
       }
     }
     for (const r of records) this.index(r.name, { record: r, scheme: 'sdm', languages: ANY_LANGUAGE, placement: 'anywhere' });
@@ -101,7 +104,10 @@ export class Catalogue {
       const unqualified = (table.unqualified ?? 'anywhere') as Placement;
       if (!PLACEMENTS.includes(unqualified)) throw new Error(`aliases/${table.scheme}.json: unknown placement ${JSON.stringify(table.unqualified)}`);
       for (const r of records) {
-        for (const n of r.aliases[table.scheme] ?? []) this.index(n, { record: r, scheme: table.scheme, languages, placement: n.includes('::') ? 'anywhere' : unqualified });
+        for (const n of r.aliases[table.scheme] ?? []) {
+          const placement = n.includes('::') ? 'anywhere' : unqualified;
+          this.index(n, { record: r, scheme: table.scheme, languages, placement, ...(placement === 'member' && table.memberOf ? { memberOf: table.memberOf } : {}) });
+        }
       }
     }
     this.records = records;

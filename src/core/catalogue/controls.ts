@@ -3,6 +3,7 @@ import controlsData from './data/controls.json';
 import bitsData from './data/control-bits.json';
 import { maskOf } from './hex';
 import { ANY_LANGUAGE, languageSet } from './languages';
+import { expandForms } from './forms';
 import { BIT_ALIAS_TABLES } from './data/bit-aliases';
 
 export type ControlKey = 'pin' | 'proc' | 'proc2' | 'proc3' | 'exit' | 'exit2' | 'entry' | 'vmfunc';
@@ -168,8 +169,9 @@ function bitNames(): Map<string, BitName[]> {
       const { control, bit } = parseCapabilityBit(ref);
       const b = CONTROL_BY_KEY.get(control)!.bitByNumber.get(bit);
       if (!b) throw new Error(`${where}: ${ref} is not a named control bit`);
-      (b.aliases[table.scheme] ??= []).push(...names);
-      for (const n of names) add(n, { bit: b, languages, value: (table.values?.find((v) => n.endsWith(v.suffix))?.value ?? 'flag') as BitValue });
+      const written = expandForms(names, table.forms);
+      (b.aliases[table.scheme] ??= []).push(...written);
+      for (const n of written) add(n, { bit: b, languages, value: (table.values?.find((v) => n.endsWith(v.suffix))?.value ?? 'flag') as BitValue });
     }
   }
   return (bitAliases = out);
@@ -191,6 +193,16 @@ export function bitNameOf(name: string, languages = ANY_LANGUAGE): BitName | und
     found ??= u;
   }
   return found;
+}
+
+/** A control bit by a name of any scheme or language, or by its SDM name ignoring case ("NMI exiting"). */
+export function findBit(query: string): ControlBit | undefined {
+  const q = query.trim();
+  const exact = bitNames().get(q)?.[0]?.bit;
+  if (exact) return exact;
+  const folded = q.toLowerCase();
+  for (const c of CONTROLS) for (const b of c.bits) if (b.name.toLowerCase() === folded) return b;
+  return undefined;
 }
 
 /** Every name of a control bit in the bit tables (for the scanner's name filter). */

@@ -1,5 +1,7 @@
 // The JSON shapes of the CLI contract (DESIGN.md §4): every 64-bit value as a "0x…" string.
 import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
+import { CONTROL_BY_KEY, type ControlBit } from '../catalogue/controls';
+import type { BitState } from '../caps/masks';
 import { hex } from '../catalogue/hex';
 import type { FieldDiff } from '../caps/compare';
 import type { FieldReport, ValueCheck } from './report';
@@ -19,6 +21,23 @@ export function lookupJson(query: string, record: FieldRecord, cat: Catalogue) {
     index: record.index,
     aliases,
     ...(record.full ? { fullEncoding: record.full.hex } : {}),
+  };
+}
+
+/** A control bit by one of its names: its control field, number, names across schemes, and its state when masks are known. */
+export function bitLookupJson(query: string, bit: ControlBit, state: BitState | null | undefined) {
+  const control = CONTROL_BY_KEY.get(bit.control)!;
+  return {
+    query,
+    kind: 'bit' as const,
+    control: { key: control.key, encoding: hex(BigInt(control.field), 4), name: control.title },
+    bit: bit.bit,
+    mask: hex(1n << BigInt(bit.bit)),
+    name: bit.name,
+    description: bit.description,
+    default1: bit.default1,
+    aliases: bit.aliases,
+    ...(state !== undefined ? { state } : {}),
   };
 }
 

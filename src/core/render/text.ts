@@ -1,5 +1,6 @@
 // Plain-text rendering for the terminal: aligned tables, hex and nibble-grouped binary.
 import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
+import { CONTROL_BY_KEY, type ControlBit } from '../catalogue/controls';
 import { bitRanges, hex, nibbles } from '../catalogue/hex';
 import type { BitState } from '../caps/masks';
 import type { FieldDiff } from '../caps/compare';
@@ -26,6 +27,18 @@ export function lookupText(record: FieldRecord, cat: Catalogue): string {
   const head = `${record.name}  ${record.hex}\n  ${record.description}\n  width ${record.width === 'natural' ? 'natural' : record.width + '-bit'}, type ${record.type}, access ${record.access}, index ${record.index}`;
   const rows = cat.schemes.filter((t) => record.aliases[t.scheme]?.length).map((t) => [`  ${t.scheme}:`, record.aliases[t.scheme].join(', ')]);
   return rows.length ? `${head}\n${table(rows)}` : head;
+}
+
+/** A control bit: its field and number, description, state on the source (when asked), and names per scheme. */
+export function bitLookupText(bit: ControlBit, state: BitState | null | undefined): string {
+  const control = CONTROL_BY_KEY.get(bit.control)!;
+  const lines = [
+    `${bit.name}  bit ${bit.bit} of ${control.title} (${hex(BigInt(control.field), 4)}), mask ${hex(1n << BigInt(bit.bit))}`,
+    `  ${bit.description}${bit.default1 ? ' (a default1 control)' : ''}`,
+  ];
+  if (state !== undefined) lines.push(`  on this source: ${state ?? 'unknown'}`);
+  const rows = Object.entries(bit.aliases).filter(([, names]) => names.length).map(([scheme, names]) => [`  ${scheme}:`, [...new Set(names)].join(', ')]);
+  return rows.length ? `${lines.join('\n')}\n${table(rows)}` : lines.join('\n');
 }
 
 const digits = (r: FieldReport) => r.bits / 4;

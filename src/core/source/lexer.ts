@@ -6,14 +6,35 @@
 const NOISE = String.raw`\/(?:\/[^\n]*|\*[\s\S]*?(?:\*\/|$))|"(?:\\[\s\S]|[^"\\\n])*"?|'(?:\\[^\n]{1,9}?|[^'\\\n])'|` + '`[^`]*`?';
 const DIRECTIVE = /[ \t]*(if|ifdef|ifndef|elif|else|endif|define)\b[ \t]*/y;
 
+/** What a scan looks for, besides noise and directives. */
+export interface NameSet {
+  /** Names that may stand anywhere: matched by their first three characters (or first `::` segment), then read whole. */
+  prefixed: Iterable<string>;
+  /** Accessors and macros, matched by their whole names. */
+  words: Iterable<string>;
+  /** Objects whose members are fields (`vmcs12`, `get_vmcs12`), matched by their whole names. */
+  members: Iterable<string>;
+}
+
 /**
- * A pattern for one pass over a text: noise, `#`, and identifiers (with Rust paths) that start like one of `names`.
- * Matching on three-character prefixes (as a trie, which the regex engine walks without backtracking) lets it skip
- * every other identifier natively.
+ * A pattern for one pass over a text: noise, `#`, and identifiers (with Rust
+ * and C++ paths) that start like one of the names. Matching on short prefixes (as a trie, which the regex engine
+ * walks without backtracking) lets it skip every other identifier natively; a path is matched by its whole first
+ * segment (`mk::`, `intel_x64::`) and an accessor or object by its whole name, so that common words (`int`, `mk`, `vmx`) are
+ * skipped too. The trie stays small (names by three characters) because a large one would not compile natively.
  */
-export function namePattern(names: Iterable<string>): RegExp {
-  const prefixes = trie([...names].map((n) => n.split('::')[0].slice(0, 3)));
-  return new RegExp(`${NOISE}|#${prefixes ? `|\\b${prefixes}\\w*(?:::[A-Za-z_]\\w*)*` : ''}`, 'g');
+export function namePattern(names: NameSet): RegExp {
+  // `const` and `enum` start the file's own constants (read later, only where they stand): whole words in the trie.
+  // Accessors and macros, which count only whole, are whole entries too (`int` must not pass for `intrinsic_vmrd64`).
+  const starts: string[] = ['const', 'enum', ...names.words, ...names.members];
+  for (const n of names.prefixed) {
+    const sep = n.indexOf('::');
+    starts.push(sep < 0 ? n.slice(0, 3) : n.slice(0, sep + 2));
+  }
+  const alternatives = [NOISE, '#'];
+  const prefixes = trie(starts);
+  if (prefixes) alternatives.push(`\\b${prefixes}\\w*(?:::[A-Za-z_]\\w*)*`);
+  return new RegExp(alternatives.join('|'), 'g');
 }
 
 /** A regex source matching exactly the given words, factored on common prefixes. */
@@ -40,7 +61,7 @@ function trie(words: string[]): string {
   return emit(root);
 }
 
-const NO_NAMES = namePattern([]);
+const NO_NAMES = namePattern({ prefixed: [], words: [], members: [] });
 
 export class SourceCode {
   private whole: string | undefined;
@@ -57,6 +78,8 @@ export class SourceCode {
     readonly tokens: string[],
     /** Where the lines of live `#define` directives start. */
     readonly defines: number[],
+    /** Where live `const`, `constexpr` and `enum` keywords stand. */
+    readonly items: number[] = [],
   ) {}
 
   /** The whole text with the excluded spans replaced by spaces (same length, same lines). */
@@ -105,6 +128,7 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES): SourceCode 
   let deadFrom = -1; // where the dead stretch began, while in one
   let liveFrom = 0; // the end of the last dead stretch: the rest of a reviving directive's line is dead too
   const defines: number[] = [];
+  const items: number[] = [];
   const tokenStarts: number[] = [];
   const tokens: string[] = [];
   pattern.lastIndex = 0;
@@ -114,7 +138,9 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES): SourceCode 
     const c = token.charCodeAt(0);
     if (c === 47 || c === 34 || c === 39 || c === 96) exclude(at, at + token.length);
     else if (c !== 35) {
-      if (deadFrom < 0 && at >= liveFrom) tokenStarts.push(at), tokens.push(token);
+      if (deadFrom >= 0 || at < liveFrom) continue;
+      if (token === 'const' || token === 'enum' || token === 'constexpr') items.push(at);
+      else tokenStarts.push(at), tokens.push(token);
     } else {
       DIRECTIVE.lastIndex = at + 1;
       const d = DIRECTIVE.exec(text);
@@ -138,7 +164,7 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES): SourceCode 
     }
   }
   if (deadFrom >= 0) excludeDead(text.length);
-  return new SourceCode(text, excluded, tokenStarts, tokens, defines);
+  return new SourceCode(text, excluded, tokenStarts, tokens, defines, items);
 }
 
 const NOISE_IN_LINE = new RegExp(NOISE, 'g');

@@ -1,9 +1,10 @@
-// What the text at a position of one line refers to: a VMCS field by any alias, a raw encoding passed as the field
-// argument of an accessor, or a named control bit. Used by hovers; needs only the line, so it is cheap.
+// What the text at a position refers to: a VMCS field by any alias, a raw encoding passed as the field argument of an
+// accessor, or a named control bit. Hovers read it from the document's scan; a line alone is read when that is all
+// there is.
 import { catalogue, type FieldRecord } from '../catalogue/catalogue';
 import { controlBitByAlias, type ControlBit } from '../catalogue/controls';
 import { ANY_LANGUAGE } from '../catalogue/languages';
-import { scanText, type ScanOptions } from './scan';
+import { scanText, type ScanOptions, type ScanResult } from './scan';
 
 export type Reference =
   | { kind: 'field'; record: FieldRecord; start: number; end: number; via: 'name' | 'encoding'; text: string }
@@ -67,8 +68,50 @@ export function callContext(line: string, start: number, end: number): { callee:
 }
 
 /**
- * The reference at `ch`: the scanner's own reading of a window of the line (so hovers and diagnostics agree on
- * languages, placements, accessors, macros), else a control-bit name under the cursor.
+ * The reference at `offset` of a scanned text (what a hover shows): the scan's reference there, which knows the
+ * file's own definitions and multi-line calls, else a control-bit name under the cursor.
+ */
+export function referenceInScan(scan: ScanResult, text: string, offset: number, options: ScanOptions = {}): Reference | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const nl = text.indexOf('\n', offset);
+  const line = text.slice(lineStart, nl < 0 ? text.length : nl);
+  const t = tokenAt(line, offset - lineStart);
+  if (!t) return undefined;
+  const from = lineStart + t.start;
+  const to = lineStart + t.end;
+  const refs = scan.references;
+  let lo = 0;
+  let hi = refs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (refs[mid].end <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < refs.length && refs[i].start < to; i++) {
+    const r = refs[i];
+    if (r.end > from) {
+      const macro = r.end > to; // GUEST_SEG_SELECTOR(x86_seg_cs): the reference is the whole call
+      return { kind: 'field', record: r.record, start: (macro ? r.start : from) - lineStart, end: (macro ? r.end : to) - lineStart, via: r.via, text: r.text };
+    }
+  }
+  return bitAt(line, t, options);
+}
+
+/** A control-bit name in the token `t` of a line. */
+function bitAt(line: string, t: { start: number; end: number }, options: ScanOptions): Reference | undefined {
+  const text = line.slice(t.start, t.end);
+  if (/^[0-9]/.test(text)) return undefined;
+  const languages = options.languages ?? ANY_LANGUAGE;
+  for (const name of catalogue().pathSuffixes(text)) {
+    const bit = controlBitByAlias(name, languages);
+    if (bit) return { kind: 'bit', bit, start: t.start, end: t.end, text: name };
+  }
+  return undefined;
+}
+
+/**
+ * The reference at `ch` of one line, when only the line is at hand: the scanner's own reading of a window of the
+ * line (so it agrees with diagnostics on languages, placements, accessors, macros), else a control-bit name.
  */
 export function referenceAt(line: string, ch: number, options: ScanOptions = {}): Reference | undefined {
   const t = tokenAt(line, ch);
@@ -83,12 +126,5 @@ export function referenceAt(line: string, ch: number, options: ScanOptions = {})
       return { kind: 'field', record: r.record, start: macro ? start : t.start, end: macro ? end : t.end, via: r.via, text: r.text };
     }
   }
-  const text = line.slice(t.start, t.end);
-  if (/^[0-9]/.test(text)) return undefined;
-  const languages = options.languages ?? ANY_LANGUAGE;
-  for (const name of catalogue().pathSuffixes(text)) {
-    const bit = controlBitByAlias(name, languages);
-    if (bit) return { kind: 'bit', bit, start: t.start, end: t.end, text: name };
-  }
-  return undefined;
+  return bitAt(line, t, options);
 }

@@ -33,6 +33,7 @@ export interface ScanWrite {
 }
 
 export interface ScanResult {
+  /** In text order. */
   references: ScanReference[];
   writes: ScanWrite[];
   /** What a quick fix may reuse from the file; computed only when asked. */
@@ -80,31 +81,29 @@ function defines(src: SourceCode): Map<string, string> {
     const m = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*((?:[^\n\\]|\\\r?\n?)*)$/m.exec(src.slice(line, end < 0 ? text.length : end));
     if (m && !out.has(m[1])) out.set(m[1], m[2].replace(/\\\r?\n/g, ' ').trim());
   }
-  const live = (at: number) => {
-    const k = src.spanAfter(at);
-    return !(k < src.excluded.length && src.excluded[k] <= at);
-  };
-  for (const m of text.matchAll(CONSTANT_ITEM)) {
-    const name = m[1] ?? m[3];
-    if (!out.has(name) && live(m.index!)) out.set(name, (m[2] ?? m[4] ?? m[5]).trim());
-  }
-  for (const m of text.matchAll(ENUM_BODY)) {
-    if (!live(m.index!)) continue;
-    const open = m.index! + m[0].length - 1;
-    const bounds = argBounds(src, open, 125, 1 << 20);
-    if (!bounds) continue;
-    for (let k = 0; k + 1 < bounds.length; k++) {
-      const item = /^([A-Za-z_]\w*)\s*=\s*([\s\S]+)$/.exec(argText(src, argSpan(src, bounds, k)));
-      if (item && !out.has(item[1])) out.set(item[1], item[2].trim());
+  for (const at of src.items) {
+    if (text.charCodeAt(at) === 101) {
+      ENUM_BODY.lastIndex = at;
+      const m = ENUM_BODY.exec(text);
+      const bounds = m && argBounds(src, at + m[0].length - 1, 125, 1 << 20);
+      for (let k = 0; bounds && k + 1 < bounds.length; k++) {
+        const item = /^([A-Za-z_]\w*)\s*=\s*([\s\S]+)$/.exec(argText(src, argSpan(src, bounds, k)));
+        if (item && !out.has(item[1])) out.set(item[1], item[2].trim());
+      }
+    } else {
+      CONSTANT_ITEM.lastIndex = at;
+      const m = CONSTANT_ITEM.exec(text);
+      const name = m && (m[1] ?? m[3]);
+      if (name && !out.has(name)) out.set(name, (m[2] ?? m[4] ?? m[5]).trim());
     }
   }
   return out;
 }
 
 /** `const NAME: T = v;` (Rust), `const T NAME = v;` and `constexpr auto NAME{v};` (C, C++). */
-const CONSTANT_ITEM = /\bconst\s+([A-Za-z_]\w*)\s*:\s*[\w:]+\s*=\s*([^;{}]+);|\b(?:constexpr|const)\s+(?:[\w<>]+(?:::[\w<>]+)*\s+)*?([A-Za-z_]\w*)\s*(?:=\s*([^;{}]+)|\{([^;{}]+)\})\s*;/g;
+const CONSTANT_ITEM = /const\s+([A-Za-z_]\w*)\s*:\s*[\w:]+\s*=\s*([^;{}]+);|const(?:expr)?\s+(?:[\w<>]+(?:::[\w<>]+)*\s+)*?([A-Za-z_]\w*)\s*(?:=\s*([^;{}]+)|\{([^;{}]+)\})\s*;/y;
 /** The `{` of an enum body: C `enum [class] [name] [: type] {`, Rust `enum Name {`. */
-const ENUM_BODY = /\benum\b(?:\s+(?:class|struct))?(?:\s+[A-Za-z_]\w*)?(?:\s*:\s*[\w: ]+)?\s*\{/g;
+const ENUM_BODY = /enum\b(?:\s+(?:class|struct))?(?:\s+[A-Za-z_]\w*)?(?:\s*:\s*[\w: ]+)?\s*\{/y;
 
 /**
  * Boundaries of the top-level arguments of the call whose `(` is at `open`: argument k spans
@@ -135,10 +134,15 @@ function argBounds(src: SourceCode, open: number, close = 41, span = 8192): numb
         if (c !== close) return undefined;
         bounds.push(i);
         // f() has no argument, f(a) one; a trailing comma (Rust, enums) ends the list without another argument
-        const last = argSpan(src, bounds, bounds.length - 2);
-        if (last.start === last.end) {
-          if (bounds.length === 2) return [open];
-          bounds.splice(bounds.length - 2, 1);
+        let j = i - 1;
+        while (j > open && isSpaceCode(text.charCodeAt(j))) j--;
+        // only when the list ends in a comma or a comment, or is f( )
+        if (bounds.length === 2 || text.charCodeAt(j) === 44 || text.charCodeAt(j) === 47) {
+          const last = argSpan(src, bounds, bounds.length - 2);
+          if (last.start === last.end) {
+            if (bounds.length === 2) return [open];
+            bounds.splice(bounds.length - 2, 1);
+          }
         }
         return bounds;
       }
@@ -222,9 +226,17 @@ interface Known {
   uses?: readonly NameUse[];
   accessor?: Accessor;
   macro?: ParametricMacro;
+  /** An object whose members are fields (vmcs12). */
+  object?: boolean;
+  /** The name as a field argument, for the languages of the last scan that asked. */
+  arg?: FieldRef | null;
+  argLanguages?: number;
 }
 
 const isSpaceCode = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+/** After an object's name: its call's arguments, if any, `->` or `.`, and the member. */
+const MEMBER_ACCESS = /(?:\s*\([^()\n]*\))?\s*(?:->|\.)\s*([A-Za-z_]\w*)/y;
 const RECEIVER = /\s*\.\s*([A-Za-z_]\w*)\s*\(/y;
 
 export interface ScanOptions {
@@ -241,10 +253,28 @@ class Names {
 
   constructor(readonly accessors: ReadonlyMap<string, Accessor>) {
     const cat = catalogue();
-    for (const name of cat.aliasNames()) this.known.set(name, { uses: cat.usesOf(name) });
+    const prefixed: string[] = [];
+    const members = new Set<string>();
+    for (const name of cat.aliasNames()) {
+      const uses = cat.usesOf(name)!;
+      this.known.set(name, { uses });
+      // Argument-only names are read from the arguments of accessor calls; member names from member-access tokens.
+      if (uses.some((u) => u.placement === 'anywhere')) prefixed.push(name);
+      for (const u of uses) for (const o of u.memberOf ?? []) members.add(o);
+    }
     for (const [name, accessor] of accessors) this.known.set(name, { ...this.known.get(name), accessor });
     for (const [name, macro] of PARAMETRIC) this.known.set(name, { ...this.known.get(name), macro });
-    this.pattern = namePattern(this.known.keys());
+    for (const name of members) this.known.set(name, { ...this.known.get(name), object: true });
+    const words = [...accessors.keys(), ...PARAMETRIC.keys()];
+    this.pattern = namePattern({ prefixed, words, members });
+    for (const n of [...prefixed, ...words, ...members]) if (n.length < 256) this.lengths[n.length] = 1;
+  }
+
+  /** Lengths of the names tokens can be: most other identifiers the name filter lets through are rejected by length. */
+  readonly lengths = new Uint8Array(256);
+
+  has(token: string): boolean {
+    return token.length > 255 || this.lengths[token.length] === 1;
   }
 }
 
@@ -263,7 +293,8 @@ function namesFor(specs: readonly AccessorSpec[] | undefined): Names {
 }
 
 export function scanText(text: string, options: ScanOptions = {}): ScanResult {
-  const { pattern, known, accessors } = namesFor(options.accessors);
+  const names = namesFor(options.accessors);
+  const { pattern, known, accessors } = names;
   const languages = options.languages ?? ANY_LANGUAGE;
   const receivers = (languages & RECEIVERS.languages) !== 0;
   const src = lexSource(text, pattern);
@@ -273,11 +304,22 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
   const n = text.length;
   const cat = catalogue();
 
+  // The next token is often this call's field argument: look it up once for both.
+  let next = tokens.length && names.has(tokens[0]) ? known.get(tokens[0]) : undefined;
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t];
     const start = tokenStarts[t];
     const end = start + token.length;
-    const info = known.get(token);
+    const info = next;
+    next = t + 1 < tokens.length && names.has(tokens[t + 1]) ? known.get(tokens[t + 1]) : undefined;
+    if (info?.object) {
+      // `vmcs12->guest_cr0`, `get_vmcs12(vcpu)->guest_cr0`: a member of an object whose members are fields
+      MEMBER_ACCESS.lastIndex = end;
+      const m = MEMBER_ACCESS.exec(text);
+      const use = m ? pickUse(known.get(m[1])?.uses ?? [], languages, 'member') : undefined;
+      if (use?.memberOf?.includes(token)) references.push({ start: MEMBER_ACCESS.lastIndex - m![1].length, end: MEMBER_ACCESS.lastIndex, record: use.record, text: m![1], via: 'name' });
+      continue;
+    }
     const before = text.charCodeAt(start - 1);
     const member = before === 46 || (before === 62 && text.charCodeAt(start - 2) === 45); // after . or ->
     let record: FieldRecord | undefined;
@@ -286,7 +328,7 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
     let callee = token;
     if (info) {
       if (info.uses) {
-        record = pickUse(info.uses, languages, member ? 'member' : 'anywhere')?.record;
+        record = member ? undefined : pickUse(info.uses, languages, 'anywhere')?.record;
         if (record) references.push({ start, end, record, text: token, via: 'name' });
         else argumentOnly = !member && pickUse(info.uses, languages, 'argument') !== undefined;
       }
@@ -313,12 +355,19 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
     if (accessor) {
       let open = end;
       while (open < n && isSpaceCode(text.charCodeAt(open))) open++;
-      if (text.charCodeAt(open) === 40) calls.read(callee, accessor, open, tokenStarts[t + 1], tokens[t + 1]);
+      if (text.charCodeAt(open) === 40) calls.read(callee, accessor, open, tokenStarts[t + 1], tokens[t + 1], next);
       continue;
     }
     if (!record && !argumentOnly) continue;
     if (receivers && calls.receiver(record, token, start, end)) continue;
     if (start !== calls.lastField) calls.wrapped(token, start, end, record === undefined);
+  }
+  // Calls report their raw-encoding arguments before the name pass reaches them: keep references in text order.
+  for (let i = 1; i < references.length; i++) {
+    if (references[i - 1].start > references[i].start) {
+      references.sort((a, b) => a.start - b.start);
+      break;
+    }
   }
   let context: FileContext | undefined;
   return { references, writes: calls.writes, fileContext: () => (context ??= fileContext(src)) };
@@ -351,7 +400,7 @@ class Calls {
    * name, a write when it writes a value. The next token (at nextStart) is often exactly the field argument, so its
    * text needs no slicing.
    */
-  read(callee: string, accessor: Accessor, open: number, nextStart: number, nextToken: string | undefined): void {
+  read(callee: string, accessor: Accessor, open: number, nextStart: number, nextToken: string | undefined, next: Known | undefined): void {
     const { src } = this;
     const bounds = argBounds(src, open);
     const count = bounds ? bounds.length - 1 : -1;
@@ -361,8 +410,8 @@ class Calls {
     for (const f of accessor.forms) {
       if (f.args !== count || f.field >= count) continue;
       const span = argSpan(src, bounds!, f.field);
-      const arg = nextToken && nextStart === span.start && nextToken.length === span.end - span.start ? nextToken : argText(src, span);
-      field = this.fieldOf(arg);
+      const isNext = nextToken !== undefined && nextStart === span.start && nextToken.length === span.end - span.start;
+      field = (isNext && next?.uses ? this.fieldOfName(next) : null) ?? this.fieldOf(isNext ? nextToken : argText(src, span));
       if (field) {
         form = f;
         fieldArg = span;
@@ -443,6 +492,15 @@ class Calls {
     const close = bounds[1] + 1;
     const field = this.fieldOf(src.slice(start, close));
     if (field) this.references.push({ start, end: close, record: field.record, text: src.slice(start, close).replace(/\s+/g, ''), via: 'name' });
+  }
+
+  /** A field argument that is exactly a known name: resolved from its uses, remembered on the name for these languages. */
+  private fieldOfName(known: Known): FieldRef | null {
+    if (known.argLanguages === this.languages) return known.arg!;
+    const use = pickUse(known.uses!, this.languages, 'argument');
+    known.arg = use ? { record: use.record, via: 'name', counted: pickUse(known.uses!, this.languages, 'anywhere') !== undefined } : null;
+    known.argLanguages = this.languages;
+    return known.arg;
   }
 
   /** A field argument: a name (Rust/C++ paths by their longest known suffix), a parametric macro call, an encoding, or a #define of one. */

@@ -15,6 +15,7 @@ import arceos from './arceos.json';
 import vmcs12 from './vmcs12.json';
 import hvppC from './hvpp-c.json';
 import bareflank from './bareflank.json';
+import bfvmm from './bfvmm.json';
 import simplevisor from './simplevisor.json';
 import rvm15 from './rvm15.json';
 import noirvisor from './noirvisor.json';
@@ -31,9 +32,13 @@ export interface AliasTable {
    * (`argument`: bare `RFLAGS` is a type in other code); only as a struct member after `->` or `.` (`member`).
    */
   unqualified?: string;
+  /** For member names: the objects whose members they are (`vmcs12`, `get_vmcs12` in `get_vmcs12(vcpu)->`). */
+  memberOf?: string[];
+  /** How each listed name is written: `{}` stands for it (`vmcs_t::field::{}`); absent means as listed. */
+  forms?: string[];
   sources: string[];
   fields: Record<string, string[]>;
 }
 
 /** In the order hovers and lookups list them. */
-export const ALIAS_TABLES: readonly AliasTable[] = [apple, linux, xen, bhyve, qemu, virtualbox, acrn, rustX86, haxm, ia32doc, hyperplatform, hvpp, hvppC, bareflank, simplevisor, noirvisor, ksm, arceos, rvm15, rustyvisor, vmcs12];
+export const ALIAS_TABLES: readonly AliasTable[] = [apple, linux, xen, bhyve, qemu, virtualbox, acrn, rustX86, haxm, ia32doc, hyperplatform, hvpp, hvppC, bareflank, bfvmm, simplevisor, noirvisor, ksm, arceos, rvm15, rustyvisor, vmcs12];

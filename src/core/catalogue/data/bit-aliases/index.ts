@@ -5,7 +5,7 @@ import rustX86 from './rust-x86.json';
 import acrn from './acrn.json';
 import haxm from './haxm.json';
 import simplevisor from './simplevisor.json';
-import bareflank from './bareflank.json';
+import bfvmm from './bfvmm.json';
 import virtualbox from './virtualbox.json';
 import linux from './linux.json';
 import xen from './xen.json';
@@ -20,10 +20,12 @@ export interface BitAliasTable {
   scheme: string;
   languages: string[];
   sources: string[];
+  /** How each listed name is written: `{}` stands for it (`{}_FLAG`); absent means as listed. */
+  forms?: string[];
   /** Name suffixes whose value is not the bit's mask. */
   values?: { suffix: string; value: string }[];
   /** "control:bit" -> names. */
   bits: Record<string, string[]>;
 }
 
-export const BIT_ALIAS_TABLES: readonly BitAliasTable[] = [apple, linux, xen, bhyve, qemu, virtualbox, acrn, haxm, ia32doc, rustX86, simplevisor, bareflank, ksm, xvisor, rustyvisor];
+export const BIT_ALIAS_TABLES: readonly BitAliasTable[] = [apple, linux, xen, bhyve, qemu, virtualbox, acrn, haxm, ia32doc, rustX86, simplevisor, bfvmm, ksm, xvisor, rustyvisor];
