@@ -79,9 +79,14 @@ async function main() {
   const byLine = times(4000, () => void referenceAt(lineTargets[k % lineTargets.length].line, lineTargets[k++ % lineTargets.length].ch, options), 200);
   rows.push({ what: 'hover by the line alone p99', value: ms(pct(byLine, 99)), budget: '-', met: null, note: 'files over the scan limit' });
 
+  // Catalogue index build (before the 30 MB scan, whose heap would be collected during it).
+  const index = times(30, () => new Catalogue((fieldsData as unknown as { fields: never[] }).fields, ALIAS_TABLES));
+  rows.push({ what: 'catalogue index build', value: ms(pct(index, 50)), budget: '≤ 5 ms', met: pct(index, 50) <= 5 });
+
   // Full-file scan of a 30 MB file (the generator's mix: a VMCS access on ~58% of lines, denser than real code)
   // against ripgrep counting the same identifiers in the same file.
-  const big = hypervisorSource(Math.ceil((30e6 / text.length) * lines.length));
+  const generated = hypervisorSource(Math.ceil((30e6 / text.length) * lines.length));
+  const big = generated.slice(0, generated.lastIndexOf('\n', 30e6) + 1);
   const bigFile = join(dir, 'hypervisor-30mb.c');
   writeFileSync(bigFile, big);
   const scan = times(7, () => scanText(big, options), 2);
@@ -95,11 +100,7 @@ async function main() {
     const rgMs = pct(times(3, () => void execFileSync('rg', ['--count-matches', '-w', '-F', '-f', patterns, bigFile]), 1), 50);
     rgNote = `ripgrep ${ms(rgMs)} = ${(big.length / 1e6 / (rgMs / 1000)).toFixed(0)} MB/s (process included): ratio ${(scanMs / rgMs).toFixed(2)}×`;
   }
-  rows.push({ what: `full-file scan (${(big.length / 1e6).toFixed(0)} MB)`, value: `${ms(scanMs)} (${mbps.toFixed(0)} MB/s)`, budget: '≥ 150 MB/s', met: mbps >= 150, note: rgNote });
-
-  // Catalogue index build.
-  const index = times(30, () => new Catalogue((fieldsData as unknown as { fields: never[] }).fields, ALIAS_TABLES));
-  rows.push({ what: 'catalogue index build', value: ms(pct(index, 50)), budget: '≤ 5 ms', met: pct(index, 50) <= 5 });
+  rows.push({ what: `full-file scan (${Math.round(big.length / 1e6)} MB)`, value: `${ms(scanMs)} (${mbps.toFixed(0)} MB/s)`, budget: '≥ 150 MB/s', met: mbps >= 150, note: rgNote });
 
   // Bundle and VSIX sizes (production build).
   execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: ROOT });

@@ -174,10 +174,15 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     ['haxm.c', 'VM_EXIT_INFO_REASON', 'Exit reason'],
     ['simplevisor.c', 'CPU_BASED_CTL2_RDTSCP', 'Enable RDTSCP'],
     ['noirvisor.c', 'vmexit_reason', 'Exit reason'],
+    ['virtualbox.cpp', 'VMX_VMCS_CTRL_PIN_EXEC_VIRTUAL_NMI', 'Virtual NMIs'],
+    ['rvm15.rs', 'SECONDARY_VM_EXEC_CONTROL', 'Secondary processor-based VM-execution controls'],
+    ['ksm.c', 'VE_INFO_ADDRESS', 'Virtualization-exception information address'],
+    ['bhyve_old.c', 'PROCBASED2_RDRAND_EXITING', 'RDRAND exiting'],
   ];
   for (const [file, word, names] of STYLES) {
     it(`hovers ${word} in ${file} as ${names}`, async () => {
-      await wb.openFile(file, word);
+      await wb.openFile(file);
+      await wb.goToLine(lineOf(join(FIXTURES, 'styles', file), word));
       const text = await wb.hover(word, names);
       assert.match(text, /profile:coffeelake-i7-9750h/);
     });

@@ -197,17 +197,28 @@ export class Workbench {
       ([w, n]) => {
         let seen = 0;
         for (const line of document.querySelectorAll('.monaco-editor .view-lines .view-line')) {
+          // A word may span several token spans (the grammar splits some identifiers): search the line's whole text.
+          const nodes: { node: Text; at: number }[] = [];
+          let all = '';
           const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
           for (let node; (node = walker.nextNode()); ) {
-            const data = (node as Text).data;
-            for (let i = data.indexOf(w as string); i >= 0; i = data.indexOf(w as string, i + 1)) {
-              if (seen++ < (n as number)) continue;
-              const r = document.createRange();
-              r.setStart(node, i);
-              r.setEnd(node, i + (w as string).length);
-              const b = r.getBoundingClientRect();
-              return { x: b.x, y: b.y, w: b.width, h: b.height };
-            }
+            nodes.push({ node: node as Text, at: all.length });
+            all += (node as Text).data;
+          }
+          const place = (offset: number) => {
+            let k = nodes.length - 1;
+            while (k > 0 && nodes[k].at > offset) k--;
+            return { node: nodes[k].node, offset: offset - nodes[k].at };
+          };
+          for (let i = all.indexOf(w as string); i >= 0; i = all.indexOf(w as string, i + 1)) {
+            if (seen++ < (n as number)) continue;
+            const r = document.createRange();
+            const a = place(i);
+            const b = place(i + (w as string).length - 1);
+            r.setStart(a.node, a.offset);
+            r.setEnd(b.node, b.offset + 1);
+            const box = r.getBoundingClientRect();
+            return { x: box.x, y: box.y, w: box.width, h: box.height };
           }
         }
         return null;

@@ -91,22 +91,23 @@ export class Catalogue {
         this.byEncoding.set(high.encoding, high);
       }
     }
-    for (const table of schemes) {
-      for (const encText in table.fields) {
-        const record = this.byEncoding.get(parseEncoding(encText) ?? -1);
-        if (!record) throw new Error(`aliases/${table.scheme}.json: ${encText} is not a catalogue field`);
-        (record.aliases[table.scheme] ??= []).push(...expandForms(table.fields[encText], table.forms));
-      }
-    }
     for (const r of records) this.index(r.name, { record: r, scheme: 'sdm', languages: ANY_LANGUAGE, placement: 'anywhere' });
     for (const table of schemes) {
-      const languages = languageSet(table.languages, `aliases/${table.scheme}.json`);
+      const where = `aliases/${table.scheme}.json`;
+      const languages = languageSet(table.languages, where);
       const unqualified = (table.unqualified ?? 'anywhere') as Placement;
-      if (!PLACEMENTS.includes(unqualified)) throw new Error(`aliases/${table.scheme}.json: unknown placement ${JSON.stringify(table.unqualified)}`);
-      for (const r of records) {
-        for (const n of r.aliases[table.scheme] ?? []) {
-          const placement = n.includes('::') ? 'anywhere' : unqualified;
-          this.index(n, { record: r, scheme: table.scheme, languages, placement, ...(placement === 'member' && table.memberOf ? { memberOf: table.memberOf } : {}) });
+      if (!PLACEMENTS.includes(unqualified)) throw new Error(`${where}: unknown placement ${JSON.stringify(table.unqualified)}`);
+      const memberOf = unqualified === 'member' ? table.memberOf : undefined;
+      for (const encText in table.fields) {
+        const record = this.byEncoding.get(/^0x[0-9a-f]{1,4}$/.test(encText) ? parseInt(encText.slice(2), 16) : -1);
+        if (!record) throw new Error(`${where}: ${encText} is not a catalogue field encoding (lower-case 0x…)`);
+        const names = expandForms(table.fields[encText], table.forms);
+        (record.aliases[table.scheme] ??= []).push(...names);
+        for (const n of names) {
+          // (built field by field: object spreads make this the slowest part of the index)
+          const use: NameUse = { record, scheme: table.scheme, languages, placement: n.includes('::') ? 'anywhere' : unqualified };
+          if (memberOf && use.placement === 'member') use.memberOf = memberOf;
+          this.index(n, use);
         }
       }
     }
@@ -116,9 +117,9 @@ export class Catalogue {
     let segments = 1;
     for (const name of this.byName.keys()) {
       if (name.includes(' ')) continue;
-      min = Math.min(min, name.length);
-      max = Math.max(max, name.length);
-      if (name.includes('::')) segments = Math.max(segments, name.split('::').length);
+      if (name.length < min) min = name.length;
+      if (name.length > max) max = name.length;
+      for (let at = name.indexOf('::'), k = 2; at >= 0; at = name.indexOf('::', at + 2), k++) if (k > segments) segments = k;
     }
     this.aliasLengths = { min, max };
     this.pathSegments = segments;
@@ -146,12 +147,14 @@ export class Catalogue {
   readonly aliasLengths: { min: number; max: number };
 
   private index(name: string, use: NameUse): void {
-    const uses = this.byName.get(name) ?? [];
-    const clash = uses.find((u) => u.scheme === use.scheme && u.record !== use.record);
-    if (clash) throw new Error(`aliases/${use.scheme}.json: ${name} names both ${clash.record.hex} and ${use.record.hex}`);
-    if (uses.some((u) => u.scheme === use.scheme)) return;
+    let uses = this.byName.get(name);
+    if (!uses) this.byName.set(name, (uses = []));
+    for (const u of uses) {
+      if (u.scheme !== use.scheme) continue;
+      if (u.record !== use.record) throw new Error(`aliases/${use.scheme}.json: ${name} names both ${u.record.hex} and ${use.record.hex}`);
+      return;
+    }
     uses.push(use);
-    this.byName.set(name, uses);
     const folded = name.toLowerCase();
     const prev = this.byFolded.get(folded);
     this.byFolded.set(folded, prev === undefined || prev === use.record ? use.record : null);
