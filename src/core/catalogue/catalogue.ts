@@ -56,7 +56,8 @@ export class Catalogue {
   readonly schemes: readonly AliasTable[];
   private readonly byEncoding = new Map<number, FieldRecord>();
   private readonly byName = new Map<string, NameUse[]>();
-  private readonly byFolded = new Map<string, FieldRecord | null>(); // null: ambiguous when case is ignored
+  /** Built on the first case-insensitive lookup (the editor's index build never needs it); null: ambiguous. */
+  private byFolded: Map<string, FieldRecord | null> | undefined;
 
   constructor(fields: readonly FieldData[], schemes: readonly AliasTable[]) {
     this.schemes = schemes;
@@ -155,9 +156,19 @@ export class Catalogue {
       return;
     }
     uses.push(use);
-    const folded = name.toLowerCase();
-    const prev = this.byFolded.get(folded);
-    this.byFolded.set(folded, prev === undefined || prev === use.record ? use.record : null);
+  }
+
+  private folded(): Map<string, FieldRecord | null> {
+    if (this.byFolded) return this.byFolded;
+    const folded = new Map<string, FieldRecord | null>();
+    for (const [name, uses] of this.byName) {
+      const key = name.toLowerCase();
+      for (const u of uses) {
+        const prev = folded.get(key);
+        folded.set(key, prev === undefined || prev === u.record ? u.record : null);
+      }
+    }
+    return (this.byFolded = folded);
   }
 
   /** Every scheme's use of a name, exactly as written. */
@@ -192,7 +203,7 @@ export class Catalogue {
   /** Exact name of any scheme first, then the name ignoring case, then a hex or decimal encoding. */
   find(query: string): FieldRecord | undefined {
     const q = query.trim();
-    const exact = this.findExact(q) ?? this.findExact(q, ANY_LANGUAGE, 'member') ?? this.byFolded.get(q.toLowerCase());
+    const exact = this.findExact(q) ?? this.findExact(q, ANY_LANGUAGE, 'member') ?? this.folded().get(q.toLowerCase());
     if (exact) return exact;
     const enc = parseEncoding(q);
     return enc === undefined ? undefined : this.byEncoding.get(enc);

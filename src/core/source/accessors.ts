@@ -42,11 +42,16 @@ export const RECEIVERS = {
 const WRAPPER_WRITE = new RegExp(data.wrappers.write, 'i');
 const WRAPPER_READ = new RegExp(data.wrappers.read, 'i');
 const WRAPPER_NOT = new RegExp(data.wrappers.not, 'i');
+const WRAPPER_VIRTUAL = new RegExp(data.wrappers.virtual, 'i');
 
-/** An unknown function named like a VMCS write or read wrapper (`MyVmWrite`, `vmcs_read_field`). */
-export function wrapperKind(name: string): 'write' | 'read' | undefined {
+/**
+ * An unknown function named like a VMCS write or read wrapper (`MyVmWrite`, `vmcs_read_field`); `virtual` for one
+ * named like a nested guest's software VMCS (`__nested_vmcs_write`), whose writes the CPU never checks.
+ */
+export function wrapperKind(name: string): 'write' | 'read' | 'virtual' | undefined {
   if (WRAPPER_NOT.test(name)) return undefined;
-  return WRAPPER_WRITE.test(name) ? 'write' : WRAPPER_READ.test(name) ? 'read' : undefined;
+  const kind = WRAPPER_WRITE.test(name) ? 'write' : WRAPPER_READ.test(name) ? 'read' : undefined;
+  return kind && WRAPPER_VIRTUAL.test(name) ? 'virtual' : kind;
 }
 
 /** Accessors with a project's own wrappers added (they win over same-named built-ins); bad entries are errors naming the entry. */
