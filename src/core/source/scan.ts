@@ -339,15 +339,17 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
       // A Rust or C++ path: its longest known suffix is the reference (a path segment may be an argument-only
       // name); `field::set`-style paths name the field before their last segment. Its last part may be an accessor.
       const suffixes = cat.pathSuffixes(token);
-      const last = token.lastIndexOf('::');
-      for (const name of [...suffixes, ...cat.pathSuffixes(token.slice(0, last))]) {
-        const uses = known.get(name)?.uses;
-        record = uses && pickUse(uses, languages, 'argument')?.record;
-        if (record) {
-          const at = token.lastIndexOf(name, name.length > token.length - last - 2 ? token.length : last);
-          references.push({ start: start + at, end: start + at + name.length, record, text: name, via: 'name' });
+      const head = token.slice(0, token.lastIndexOf('::'));
+      for (const [path, names] of [[token, suffixes], [head, cat.pathSuffixes(head)]] as const) {
+        for (const name of names) {
+          const uses = known.get(name)?.uses;
+          record = uses && pickUse(uses, languages, 'argument')?.record;
+          if (!record) continue;
+          const at = start + path.length - name.length;
+          references.push({ start: at, end: at + name.length, record, text: name, via: 'name' });
           break;
         }
+        if (record) break;
       }
       callee = suffixes[suffixes.length - 1];
       accessor = accessors.get(callee);
