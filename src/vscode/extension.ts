@@ -22,6 +22,15 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void ctx.store.reload();
   ctx.log.info(`activated in ${(performance.now() - t0).toFixed(2)} ms (trusted: ${vscode.workspace.isTrusted})`);
+  revealOnFirstRun(context);
+}
+
+/** The first activation ever shows the VMCS view once, so that a new user sees what the extension does. */
+function revealOnFirstRun(context: vscode.ExtensionContext): void {
+  const KEY = 'vmcsInspector.viewShown';
+  if (context.globalState.get(KEY)) return;
+  void context.globalState.update(KEY, true);
+  void vscode.commands.executeCommand('workbench.view.extension.vmcsInspector');
 }
 
 export function deactivate(): void {}

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { PROFILES } from '../capabilities/profiles';
 import { sourceFromSpec } from '../capabilities/service';
 import { catalogue, type FieldRecord } from '../core/catalogue/catalogue';
-import { constraintSummary } from '../core/render/text';
+import { constraintSummary, fieldPickRow } from '../core/render/text';
 import { fieldReport } from '../core/render/report';
 import { hex } from '../core/catalogue/hex';
 import type { Ctx } from './ctx';
@@ -12,19 +12,20 @@ interface FieldItem extends vscode.QuickPickItem {
   record: FieldRecord;
 }
 
-/** Every field (full and high halves); the filter matches the label, the encoding and every alias. */
+/** Every field (full and high halves); the filter matches the label, the encoding and every distinct name. */
 export async function pickField(ctx: Ctx, placeHolder: string): Promise<FieldRecord | undefined> {
   const loaded = await ctx.store.current();
   const cat = catalogue();
   const items: FieldItem[] = cat.records.map((record) => {
-    const names = cat.namesOf(record).filter((n) => n !== record.name);
-    let detail = '';
+    const label = ctx.tree.label(record);
+    const row = fieldPickRow(record, cat, label);
+    let masks = '';
     if (loaded) {
       const r = fieldReport(record, loaded.caps.of(record));
       const m = r.caps.masks;
-      detail = `${m ? `allowed0 ${hex(m.allowed0, r.bits / 4)}  allowed1 ${hex(m.allowed1, r.bits / 4)}  ` : ''}${constraintSummary(r)}`;
+      masks = `${m ? `allowed0 ${hex(m.allowed0, r.bits / 4)}  allowed1 ${hex(m.allowed1, r.bits / 4)}  ` : ''}${constraintSummary(r)}`;
     }
-    return { label: ctx.tree.label(record), description: `${record.hex}  ${[record.name, ...names].filter((n) => n !== ctx.tree.label(record)).join(' ')}`, detail, record };
+    return { label, description: row.description, detail: [masks, row.schemes].filter(Boolean).join('  ·  '), record };
   });
   const pick = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: false });
   return pick?.record;

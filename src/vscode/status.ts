@@ -1,8 +1,10 @@
-// Status bar: the current capability source, progress while a probe runs, a link to change the source.
+// Status bar: the current capability source (a snapshot by its file name; the tooltip has the whole path), progress
+// while a probe runs, a link to change the source.
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { trustedMarkdown } from './links';
 import { sourceLine } from '../core/render/markdown';
+import { sourceStatus } from '../core/render/source-name';
 
 export function registerStatus(ctx: Ctx): void {
   const item = vscode.window.createStatusBarItem('vmcsInspector.source', vscode.StatusBarAlignment.Right, 100);
@@ -11,7 +13,7 @@ export function registerStatus(ctx: Ctx): void {
   const update = () => {
     const loaded = ctx.store.now;
     if (ctx.store.loading) item.text = `$(loading~spin) VMCS: ${vscode.l10n.t('reading…')}`;
-    else if (loaded) item.text = `$(circuit-board) VMCS: ${loaded.source.id}${ctx.store.restricted ? ' $(shield)' : ''}`;
+    else if (loaded) item.text = `$(circuit-board) VMCS: ${sourceStatus(loaded.source.id)}${ctx.store.restricted ? ' $(shield)' : ''}`;
     else item.text = `$(error) VMCS: ${vscode.l10n.t('no source')}`;
     const lines = loaded ? [sourceLine(loaded.source.id, loaded.caps.snapshot), '', ...loaded.reasons.map((r) => `- ${r}`)] : [];
     if (ctx.store.lastError) lines.push('', `$(error) ${ctx.store.lastError}`);

@@ -6,6 +6,7 @@ import { TYPE_TITLES, TYPES, WIDTHS, type FieldType, type Width } from '../core/
 import { hex } from '../core/catalogue/hex';
 import type { BitState } from '../core/caps/masks';
 import { fieldMarkdown, sourceLine } from '../core/render/markdown';
+import { sourceStatus } from '../core/render/source-name';
 import { constraintSummary } from '../core/render/text';
 import { fieldReport, type FieldReport } from '../core/render/report';
 import type { Ctx } from './ctx';
@@ -111,7 +112,7 @@ export class VmcsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (n.kind === 'source') {
       const item = new vscode.TreeItem(vscode.l10n.t('Source'), None);
       item.id = n.id;
-      item.description = loaded ? `${loaded.source.id}${loaded.caps.snapshot.source.cpu ? ` — ${loaded.caps.snapshot.source.cpu}` : ''}` : '';
+      item.description = loaded ? `${sourceStatus(loaded.source.id)}${loaded.caps.snapshot.source.cpu ? ` — ${loaded.caps.snapshot.source.cpu}` : ''}` : '';
       item.iconPath = new vscode.ThemeIcon('circuit-board');
       item.tooltip = loaded ? trustedMarkdown([sourceLine(loaded.source.id, loaded.caps.snapshot), '', ...loaded.reasons.map((r) => `- ${r}`)].join('\n')) : undefined;
       item.command = { command: 'vmcsInspector.selectSource', title: vscode.l10n.t('Select Capability Source…') };

@@ -103,6 +103,20 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     if (isAmd) assert.match(log, /kvm not used: this host has no VMX capability MSRs/);
   });
 
+  it('Look Up Field… lists each name of a field once', async () => {
+    await wb.command('VMCS: Look Up Field…');
+    // The field pick replaces the command palette in the same widget: type only once it is there.
+    await wb.page.locator('.quick-input-widget:visible input[placeholder*="VMCS field"], .quick-input-widget:visible input[aria-label*="VMCS field"]').first().waitFor({ state: 'visible', timeout: 15000 });
+    await wb.page.keyboard.type('0x6800');
+    const row = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'VMCS_GUEST_CR0' }).first();
+    await row.waitFor({ state: 'visible', timeout: 15000 });
+    const description = await row.locator('.label-description').first().innerText();
+    const names = description.split(/\s{2,}/).filter((n) => n && n !== '0x6800');
+    assert.ok(names.includes('VMCS_GUEST_CR0') && names.includes('GUEST_CR0'), description);
+    assert.equal(new Set(names).size, names.length, `a name twice: ${description}`);
+    await wb.page.keyboard.press('Escape');
+  });
+
   it('Look Up Field… finds a field by partial name and opens it in the tree', async () => {
     await wb.command('VMCS: Look Up Field…');
     await wb.pick('VMCS field', 'pin_based_vm', 'Pin-based VM-execution controls');
@@ -213,6 +227,33 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
   });
 });
 
+describe('editor, snapshot source', { timeout: 600000 }, () => {
+  let server: CodeServer;
+  let wb: Workbench;
+
+  before(async () => {
+    const profile = JSON.parse(readFileSync(join(ROOT, 'src', 'capabilities', 'profiles', 'skylake-i7-6700k.vmcs.json'), 'utf8'));
+    const snapshot = { format: 'vmcs-capabilities', version: 1, source: { kind: 'manual', description: 'the build box', cpu: 'Core i7-6700K' }, msrs: profile.msrs };
+    const workspace = copyWorkspace(FIXTURES, 'snapshot', { 'boxes/build-box.vmcs.json': JSON.stringify(snapshot, null, 2) });
+    server = await CodeServer.start({ cache, vsix, workspace, trustAll: true, name: 'snapshot', settings: { 'vmcsInspector.source': 'snapshot', 'vmcsInspector.snapshotPath': 'boxes/build-box.vmcs.json' } });
+    wb = await Workbench.open(browser, server.url);
+  });
+
+  after(async () => {
+    await wb?.page.close();
+    await server?.stop();
+  });
+
+  it('the status bar names the snapshot by its file name and kind; hovers by file name and description', async () => {
+    await wb.openFile('vcpu.c', 'VMCS_CTRL_PIN_BASED'); // a C file activates the extension
+    const status = await wb.statusBarText('build-box.vmcs.json');
+    assert.equal(status.replace(/\s+/g, ' ').trim(), 'VMCS: build-box.vmcs.json (snapshot)');
+    const text = await wb.hover('VMCS_CTRL_PIN_BASED', 'Pin-based VM-execution controls');
+    assert.match(text, /Masks from build-box\.vmcs\.json \(the build box\)/);
+    assert.doesNotMatch(text, /workspace-snapshot\/boxes/);
+  });
+});
+
 describe('editor, Restricted Mode', { timeout: 600000 }, () => {
   let server: CodeServer;
   let wb: Workbench;
@@ -298,7 +339,11 @@ describe('npm start', { timeout: 600000 }, () => {
     });
     assert.match(url, new RegExp(`^http://127\\.0\\.0\\.1:${port}/`));
     const wb = await Workbench.open(browser, url);
-    await wb.openFile('vcpu.c', 'VMCS_CTRL_PIN_BASED');
+    // Without any click: vcpu.c is open and the VMCS view shows its tree.
+    await wb.page.locator('.tabs-container .tab.active', { hasText: 'vcpu.c' }).first().waitFor({ state: 'visible', timeout: 60000 });
+    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'profile:coffeelake-i7-9750h' }).first().waitFor({ state: 'visible', timeout: 60000 });
+    await wb.screenshot('npm-start');
+    await wb.page.locator('.monaco-editor .view-line span', { hasText: 'VMCS_CTRL_PIN_BASED' }).first().waitFor({ state: 'visible', timeout: 30000 });
     const text = await wb.hover('VMCS_CTRL_PIN_BASED', 'Pin-based VM-execution controls');
     assert.ok(text.includes(PIN_ALLOWED1), text);
     await wb.page.close();

@@ -18,6 +18,7 @@ async function main() {
     port,
     dataDir: join(ROOT, '.cache', 'start-profile'),
     settings: { 'vmcsInspector.source': 'profile' },
+    open: join(workspace, 'apple-hvf', 'vcpu.c'),
   });
   let stopping = false;
   const stop = async () => {
@@ -30,7 +31,7 @@ async function main() {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   console.log(`VMCS Inspector is running in VS Code: ${server.url}`);
-  console.log('Open that address in a browser (the example workspace, embedded profile coffeelake-i7-9750h). Ctrl-C stops it.');
+  console.log('Open that address in a browser: the example workspace opens on apple-hvf/vcpu.c with the VMCS view (embedded profile coffeelake-i7-9750h; the walkthrough is under Help > Welcome). Ctrl-C stops it.');
 }
 
 main().catch((e) => {

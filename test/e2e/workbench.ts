@@ -49,6 +49,8 @@ export interface ServerOptions {
   port?: number;
   /** Where the profile goes (default: test-results/e2e/profile-<name>). */
   dataDir?: string;
+  /** A file of the workspace the browser opens on start (absolute path). */
+  open?: string;
 }
 
 export class CodeServer {
@@ -107,7 +109,9 @@ export class CodeServer {
       if (i > 600) throw new Error('code-server did not answer /healthz within 60 s');
       await new Promise((r) => setTimeout(r, 100));
     }
-    return new CodeServer(`${base}/?folder=${encodeURIComponent(o.workspace)}`, dataDir, child);
+    // VS Code for the web opens the files of the URL's payload (`openFile`, a vscode-remote URI of the server).
+    const payload = o.open ? `&payload=${encodeURIComponent(JSON.stringify([['openFile', `vscode-remote://127.0.0.1:${port}${o.open}`]]))}` : '';
+    return new CodeServer(`${base}/?folder=${encodeURIComponent(o.workspace)}${payload}`, dataDir, child);
   }
 
   /** Lines of the extension's log channel ("VMCS Inspector"), from the profile's log folder. */

@@ -4,6 +4,7 @@ import { CONTROL_BY_KEY } from '../catalogue/controls';
 import type { Catalogue } from '../catalogue/catalogue';
 import { bitRanges, hex, nibbles } from '../catalogue/hex';
 import type { BitState } from '../caps/masks';
+import { sourceName } from './source-name';
 import { bitsIn, type FieldReport } from './report';
 import type { Snapshot } from '../caps/snapshot';
 
@@ -22,9 +23,15 @@ const STATE_MD: Readonly<Record<BitState, string>> = {
 
 const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => '\\' + c);
 
-export function sourceLine(sourceId: string, snapshot: Snapshot): string {
+/**
+ * Where the masks come from. Hovers name a snapshot by its file name and description (`short`); the status and tree
+ * tooltips give the whole source id, full path included.
+ */
+export function sourceLine(sourceId: string, snapshot: Snapshot, short = false): string {
   const s = snapshot.source;
-  return `Masks from \`${sourceId}\`${s.cpu ? ` — ${esc(s.cpu)}` : ''}${s.capturedAt ? `, captured ${esc(s.capturedAt)}` : ''}`;
+  const name = short ? sourceName(sourceId) : sourceId;
+  const description = short && sourceId.startsWith('snapshot:') && s.description ? ` (${esc(s.description)})` : '';
+  return `Masks from \`${name}\`${description}${s.cpu ? ` — ${esc(s.cpu)}` : ''}${s.capturedAt ? `, captured ${esc(s.capturedAt)}` : ''}`;
 }
 
 export interface FieldMarkdownOptions {
@@ -62,7 +69,7 @@ export function fieldMarkdown(r: FieldReport, o: FieldMarkdownOptions): string {
     out.push(`**must be 0:** ${zero.length ? `bits ${bitRanges(zero)}` : 'none'}  `);
     if (undef.length) out.push(`$(warning) **undefined (allowed0 = 1, allowed1 = 0):** bits ${bitRanges(undef)}  `);
   }
-  out.push(`${sourceLine(o.sourceId, o.snapshot)}${r.caps.basis && m ? ` (${esc(r.caps.basis)})` : ''}`, '');
+  out.push(`${sourceLine(o.sourceId, o.snapshot, true)}${r.caps.basis && m ? ` (${esc(r.caps.basis)})` : ''}`, '');
   const named = m && rec.type !== 'read-only' ? (r.rows ?? []).filter((b) => b.name && !(b.name === 'reserved' && b.state === 'must-be-0')) : [];
   if (named.length) {
     out.push('| bit | name | state |', '|--:|---|---|');
@@ -91,7 +98,7 @@ export function bitMarkdown(bit: ControlBit, state: BitState | undefined, name: 
     '',
     state ? `On this CPU: ${STATE_MD[state]}` : 'On this CPU: unknown',
     '',
-    sourceLine(o.sourceId, o.snapshot),
+    sourceLine(o.sourceId, o.snapshot, true),
   ];
   if (bit.default1) out.push('', 'A default1 control: 1 unless the TRUE capability MSR allows 0.');
   if (o.links?.length) out.push('', o.links.map((l) => `[${l.title}](${l.uri})`).join(' · '));

@@ -41,6 +41,19 @@ export function bitLookupText(bit: ControlBit, state: BitState | null | undefine
   return rows.length ? `${lines.join('\n')}\n${table(rows)}` : lines.join('\n');
 }
 
+/**
+ * A field's row in a quick pick: every distinct name once (the row's label aside), and which schemes use each name.
+ */
+export function fieldPickRow(record: FieldRecord, cat: Catalogue, label: string): { description: string; schemes: string } {
+  const byName = new Map<string, string[]>();
+  for (const t of cat.schemes) for (const n of record.aliases[t.scheme] ?? []) byName.set(n, [...(byName.get(n) ?? []), t.scheme]);
+  const names = [record.name, ...byName.keys()].filter((n, i, all) => n !== label && all.indexOf(n) === i);
+  return {
+    description: `${record.hex}  ${names.join('  ')}`,
+    schemes: [...byName].map(([n, schemes]) => `${n}: ${[...new Set(schemes)].join(', ')}`).join('; '),
+  };
+}
+
 const digits = (r: FieldReport) => r.bits / 4;
 
 /** One-line summary of a field's constraints, e.g. "must be 1: 1, 2, 4; must be 0: 7-31". */
