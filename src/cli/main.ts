@@ -4,6 +4,7 @@ import { SOURCE_SPEC_HELP, SpecError } from '../capabilities/service';
 import { SnapshotError } from '../core/caps/snapshot';
 import { bits } from './bits';
 import { capture } from './capture';
+import { caps } from './caps';
 import { diff } from './diff';
 import type { Context } from './context';
 import { UsageError } from './errors';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   masks: { run: masks, usage: 'masks [<field>...] [--source <spec>] [--json]' },
   bits: { run: bits, usage: 'bits <field> [--value <v>] [--source <spec>] [--json]' },
   profiles: { run: profiles, usage: 'profiles [--json]' },
+  caps: { run: caps, usage: 'caps [--source <spec>] [--json]   (BASIC, MISC, EPT/VPID, VMFUNC decoded; every control bit)' },
   capture: { run: capture, usage: 'capture [--source <spec>] [-o <file>]' },
   scan: { run: scan, usage: 'scan <file>... [--source <spec>] [--accessors <json-file>] [--json]' },
   diff: { run: diff, usage: 'diff <a> <b> [--json]   (snapshot files or source specs)' },

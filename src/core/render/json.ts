@@ -2,6 +2,7 @@
 import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
 import { CONTROL_BY_KEY, type ControlBit } from '../catalogue/controls';
 import type { BitState } from '../caps/masks';
+import type { DecodedMsr } from '../caps/capabilities';
 import { hex } from '../catalogue/hex';
 import type { FieldDiff } from '../caps/compare';
 import type { FieldReport, ValueCheck } from './report';
@@ -38,6 +39,28 @@ export function bitLookupJson(query: string, bit: ControlBit, state: BitState | 
     default1: bit.default1,
     aliases: bit.aliases,
     ...(state !== undefined ? { state } : {}),
+  };
+}
+
+/** `vmcs caps --json`: the decoded MSRs (values as "0x…"), then each control's bits with their states. */
+export function capsJson(decoded: readonly DecodedMsr[], controls: readonly FieldReport[]) {
+  return {
+    msrs: decoded.map((m) => ({
+      index: hex(BigInt(m.index)),
+      name: m.name,
+      title: m.title,
+      status: m.status,
+      value: m.value === undefined ? null : hex(m.value),
+      ...(m.reason ? { reason: m.reason } : {}),
+      fields: m.fields.map((f) => ({ bits: f.bits, name: f.name, value: f.format === 'flag' ? f.raw === 1n : hex(f.raw), text: f.text })),
+    })),
+    controls: controls.map((r) => ({
+      encoding: r.record.hex,
+      name: r.record.name,
+      exists: r.caps.exists,
+      basis: r.caps.basis,
+      bits: r.rows ? r.rows.filter((b) => b.name && !b.name.startsWith('reserved')).map((b) => ({ bit: b.bit, name: b.name, state: b.state })) : null,
+    })),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
 import { CONTROL_BY_KEY, type ControlBit } from '../catalogue/controls';
 import { bitRanges, hex, nibbles } from '../catalogue/hex';
 import type { BitState } from '../caps/masks';
+import type { DecodedMsr } from '../caps/capabilities';
 import type { FieldDiff } from '../caps/compare';
 import { bitsIn, type BitRow, type FieldReport, type ValueCheck } from './report';
 import type { Snapshot } from '../caps/snapshot';
@@ -53,6 +54,33 @@ export function fieldPickRow(record: FieldRecord, cat: Catalogue, label: string)
     schemes: [...byName].map(([n, schemes]) => `${n}: ${[...new Set(schemes)].join(', ')}`).join('; '),
   };
 }
+
+/**
+ * `vmcs caps`: the decoded BASIC, MISC, EPT/VPID, VMFUNC and VMCS_ENUM MSRs, then every control's named bits with
+ * what this CPU allows (what QEMU's vmxcap prints, and the TRUE-MSR view of default1 bits).
+ */
+export function capsText(decoded: readonly DecodedMsr[], controls: readonly FieldReport[]): string {
+  const out: string[] = [];
+  for (const m of decoded) {
+    out.push(`${m.title} — ${m.name} (${hex(BigInt(m.index))})${m.value !== undefined ? ` = ${hex(m.value, 16)}` : ''}`);
+    if (m.status !== 'present') out.push(`  ${m.status}: ${m.reason}`);
+    else out.push(table(m.fields.map((f) => [`  ${f.name}`, `[${f.bits}]`, f.text])));
+    out.push('');
+  }
+  for (const r of controls) {
+    out.push(`${r.record.name} (${r.record.hex}) — ${r.caps.basis}`);
+    if (!r.rows) {
+      out.push(`  unknown${r.caps.exists === false ? ': the CPU does not have it' : ''}`, '');
+      continue;
+    }
+    const named = r.rows.filter((b) => b.name && !b.name.startsWith('reserved'));
+    out.push(table(named.map((b) => [`  ${b.name}`, `[${b.bit}]`, CAPS_STATE[b.state]])), '');
+  }
+  return out.join('\n').trimEnd();
+}
+
+/** How vmxcap words a control bit's state. */
+const CAPS_STATE: Readonly<Record<BitState, string>> = { 'must-be-1': 'default (must be 1)', 'must-be-0': 'no', free: 'yes', undefined: 'contradictory data' };
 
 const digits = (r: FieldReport) => r.bits / 4;
 
