@@ -202,15 +202,24 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     });
   }
 
-  it('policy.c: the Problems panel lists the mask violation and nothing for guarded writes or nested exit writes', async () => {
+  it('hovers CR3_TARGET_COUNT with its value constraint from IA32_VMX_MISC (no mask limits it)', async () => {
+    await wb.openFile('policy.c');
+    await wb.goToLine(lineOf(join(FIXTURES, 'styles', 'policy.c'), 'CR3_TARGET_COUNT, 0)'));
+    const text = await wb.hover('CR3_TARGET_COUNT', 'CR3-target count');
+    assert.match(text, /Value constraints \(VM entry\)/);
+    assert.match(text, /at most 4 \(IA32_VMX_MISC bits 24:16/);
+  });
+
+  it('policy.c: the Problems panel lists the mask and value-constraint violations and nothing for guarded writes or nested exit writes', async () => {
     await wb.openFile('policy.c');
     await wb.page.keyboard.press('Control+Shift+M');
     const rows = wb.page.locator('.markers-panel .monaco-list-row');
     await rows.filter({ hasText: 'writes 0x9 to Pin-based VM-execution controls' }).first().waitFor({ state: 'visible', timeout: 30000 });
     // Hints (fields this CPU lacks) are no rows; MISC bit 29 = 1 here, so the exit-information writes are no finding.
     const texts = await rows.allInnerTexts();
-    assert.deepEqual(texts.filter((t) => /TSC multiplier|ENCLS|PML|Exit reason|Exit qualification|read-only/.test(t)), []);
+    assert.deepEqual(texts.filter((t) => /TSC multiplier|ENCLS|PML|Exit reason|Exit qualification|read-only|activity state/.test(t)), []);
     assert.equal(texts.filter((t) => /writes 0x9 to Pin-based/.test(t)).length, 1, texts.join(' / '));
+    assert.equal(texts.filter((t) => /writes 0x5 to CR3-target count: CR3-target count 5 is above 4/.test(t)).length, 1, texts.join(' / '));
     await wb.screenshot('problems-policy');
   });
 

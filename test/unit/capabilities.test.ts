@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeCapabilities, type DecodedMsr } from '../../src/core/caps/capabilities';
+import type { ValueConstraint } from '../../src/core/caps/constraints';
+import { catalogue } from '../../src/core/catalogue/catalogue';
 import type { Snapshot } from '../../src/core/caps/snapshot';
-import { ROOT, runCli } from './helpers';
+import { capsFromMsrs, ROOT, runCli } from './helpers';
 
 const snapshotOf = (msrs: Record<string, string>): Snapshot => ({
   source: { kind: 'manual', description: 'test' },
@@ -75,5 +77,54 @@ describe('vmcs caps', () => {
     assert.equal(json.msrs.find((m: { index: string }) => m.index === '0x48c').status, 'absent');
     const proc2 = json.controls.find((c: { encoding: string }) => c.encoding === '0x401e');
     assert.equal(proc2.exists, false);
+  });
+});
+
+describe('value constraints beyond the masks', () => {
+  const of = (msrs: Record<string, string>, field: string) => {
+    const caps = capsFromMsrs(msrs);
+    return caps.of(catalogue().find(field)!).constraints;
+  };
+  const broken = (cs: ValueConstraint[], value: bigint) => cs.map((c) => c.check?.(value)).filter(Boolean);
+  const skylake = profile('skylake-i7-6700k');
+  it('CR3-target count at most MISC bits 24:16 (4 on Skylake: 0x7004c1e7)', () => {
+    const cs = of(skylake, 'CR3_TARGET_COUNT');
+    assert.match(cs[0].text, /at most 4 \(IA32_VMX_MISC bits 24:16/);
+    assert.deepEqual(broken(cs, 4n), []);
+    assert.match(String(broken(cs, 5n)[0]), /CR3-target count 5 is above 4/);
+  });
+  it('activity state: only the states MISC bits 6-8 allow', () => {
+    const noSipi = { ...skylake, '0x485': '0x7004c0e7' }; // bit 8 cleared
+    const cs = of(noSipi, 'GUEST_ACTIVITY_STATE');
+    assert.match(cs[0].text, /0 \(active\), 1 \(HLT\), 2 \(shutdown\)$/);
+    assert.deepEqual(broken(cs, 2n), []);
+    assert.match(String(broken(cs, 3n)[0]), /activity state 3 is not one this CPU supports/);
+  });
+  it('EPTP: memory type from EPT_VPID_CAP bits 8/14, walk length from bits 6/7, A/D from bit 21, bits 11:8 zero', () => {
+    const cs = of(skylake, 'EPT_POINTER'); // 0xf0106334141: UC, WB, walk 4, A/D, no supervisor shadow-stack control
+    assert.deepEqual(broken(cs, 0x1234005en), []); // WB, walk 4, A/D
+    assert.deepEqual(broken(cs, 0x12340018n), []); // UC, walk 4
+    const bad = broken(cs, 0x123401d9n); // memory type 1, walk 4, A/D, bit 7, bit 8
+    assert.equal(bad.length, 3, bad.join('; '));
+    assert.match(String(bad[0]), /memory type 1 is not one this CPU supports \(0 \(UC\), 6 \(WB\)\)/);
+    assert.match(String(bad[1]), /bit 7 .* must be 0: IA32_VMX_EPT_VPID_CAP bit 23 is 0/);
+    assert.match(String(bad[2]), /bits 11:8 \(reserved\) must be 0/);
+    const noAd = of({ ...skylake, '0x48c': '0xf0106134141' }, 'EPT_POINTER'); // bit 21 cleared
+    assert.match(String(broken(noAd, 0x5en)[0]), /bit 6 \(accessed and dirty flags enabled\) must be 0/);
+  });
+  it('MSR-list counts: a recommendation (512 entries), not a failure; unknown without MISC', () => {
+    const cs = of(skylake, 'VM_ENTRY_MSR_LOAD_COUNT');
+    assert.equal(cs[0].severity, 'note');
+    assert.match(String(broken(cs, 513n)[0]), /above the recommended 512/);
+    const { '0x485': _misc, ...noMisc } = skylake;
+    const unknown = of(noMisc, 'CR3_TARGET_COUNT')[0];
+    assert.equal(unknown.check, undefined);
+    assert.match(unknown.text, /unknown — the source lacks IA32_VMX_MISC \(0x485\)/);
+  });
+  it('vmcs bits --value names a constraint violation', () => {
+    const r = runCli(['bits', 'CR3_TARGET_COUNT', '--value', '5', '--source', 'profile:skylake-i7-6700k', '--json']);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.constraintViolations, [{ message: 'CR3-target count 5 is above 4, the number of CR3-target values of this CPU', severity: 'fail' }]);
+    assert.equal(out.constraints[0].known, true);
   });
 });

@@ -3,7 +3,7 @@
 import data from './data/capability-fields.json';
 import { MSR_GATES, MSR_NAMES } from '../catalogue/controls';
 import { hex } from '../catalogue/hex';
-import { msrsFromHvCaps } from './derive';
+import { msrsOf } from './msrs';
 import type { Snapshot } from './snapshot';
 
 export type CapabilityFormat = 'flag' | 'number' | 'hex' | 'bytes' | 'memtype' | 'log2-rate' | 'msr-list';
@@ -38,7 +38,7 @@ interface FieldSpec {
 
 const MEMORY_TYPES: Readonly<Record<string, string>> = data.memoryTypes;
 
-function bitRange(spec: string): [number, number] {
+export function bitRange(spec: string): [number, number] {
   const [hi, lo = hi] = spec.split(':').map(Number);
   return [hi, lo];
 }
@@ -53,13 +53,6 @@ const FORMATS: Readonly<Record<CapabilityFormat, (raw: bigint) => string>> = {
   'log2-rate': (raw) => `once every 2^${raw} TSC ticks`,
   'msr-list': (raw) => `${512n * (raw + 1n)} entries`,
 };
-
-/** The MSRs of a snapshot, with the hvCaps mapped to the MSRs they report. */
-function msrsOf(snapshot: Snapshot): Map<number, bigint> {
-  const msrs = new Map(snapshot.hvCaps ? msrsFromHvCaps(snapshot.hvCaps) : []);
-  for (const [k, v] of snapshot.msrs ?? []) msrs.set(k, v);
-  return msrs;
-}
 
 /**
  * Whether the CPU has no such MSR: every gate bit of it is 0, where a gate MSR the CPU lacks counts as 0 (no

@@ -1,9 +1,13 @@
 // Capability MSRs -> per-field allowed0/allowed1 masks and field existence, by the rules of Intel SDM Vol. 3D Appendix A.
 import { catalogue, type FieldRecord } from '../catalogue/catalogue';
-import { CONTROLS, CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, HV_CAP_BY_NAME, MSR_GATES, MSR_NAMES, parseCapabilityBit, type ControlField, type ControlKey } from '../catalogue/controls';
+import { CONTROLS, CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, MSR_GATES, MSR_NAMES, parseCapabilityBit, type ControlField, type ControlKey } from '../catalogue/controls';
 import { WIDTH_BITS } from '../catalogue/encoding';
 import { bitRanges, bitsOf, hex, MASK64, widthMask } from '../catalogue/hex';
 import type { Masks } from './masks';
+import { msrsOf, type DeriveInput } from './msrs';
+import { valueConstraints, type ValueConstraint } from './constraints';
+
+export { msrsFromHvCaps, msrsOf, type DeriveInput } from './msrs';
 
 const BASIC = 0x480;
 const MISC = 0x485;
@@ -21,6 +25,8 @@ export interface FieldCaps {
   /** Where the masks come from, e.g. "IA32_VMX_TRUE_PINBASED_CTLS (0x48d)". */
   basis: string;
   notes: string[];
+  /** What VM entry asks of the value beyond the masks (CR3-target count, activity state, EPTP, …). */
+  constraints: ValueConstraint[];
 }
 
 /** What a control field's capability MSR allows, after the SDM's rules for TRUE MSRs and field existence. */
@@ -60,28 +66,6 @@ function controlCaps(c: ControlField, msrs: ReadonlyMap<number, bigint>, known: 
   return { masks, exists: true, basis: msrLabel(msr), notes };
 }
 
-/** Converts Hypervisor.framework capability values (hv_vmx_read_capability) to the MSRs they report. */
-export function msrsFromHvCaps(hvCaps: ReadonlyMap<string, bigint>): Map<number, bigint> {
-  const msrs = new Map<number, bigint>();
-  for (const [name, value] of hvCaps) {
-    const msr = HV_CAP_BY_NAME.get(name)?.msr;
-    if (msr !== undefined) msrs.set(msr, value);
-  }
-  return msrs;
-}
-
-export interface DeriveInput {
-  msrs?: ReadonlyMap<number, bigint>;
-  hvCaps?: ReadonlyMap<string, bigint>;
-  /** Per-field masks measured directly (hv_vmx_vcpu_get_cap_write_vmcs); they win over derived ones. */
-  fields?: ReadonlyMap<number, Masks>;
-}
-
-function msrsOf(input: DeriveInput): Map<number, bigint> {
-  const msrs = new Map(input.hvCaps ? msrsFromHvCaps(input.hvCaps) : []);
-  for (const [k, v] of input.msrs ?? []) msrs.set(k, v);
-  return msrs;
-}
 
 /** IA32_VMX_MISC bit 29: VMWRITE may write any supported field, VM-exit information fields included; null when unknown. */
 export function vmwriteAnyField(input: DeriveInput): boolean | null {
@@ -94,6 +78,7 @@ export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
   const msrs = msrsOf(input);
   const haveMsrs = msrs.size > 0;
   const vmwriteAny = vmwriteAnyField(input);
+  const constraints = valueConstraints(input);
 
   const controls = new Map<ControlKey, ControlCaps>();
   for (const c of CONTROLS) controls.set(c.key, haveMsrs ? controlCaps(c, msrs, controls) : { masks: null, exists: null, basis: 'unknown: no capability MSRs', notes: [] });
@@ -118,7 +103,7 @@ export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
     const bits = WIDTH_BITS[record.width];
     const control = CONTROL_BY_FIELD.get(record.encoding);
     const fixed = FIXED_RULES.get(record.encoding);
-    let caps: Omit<FieldCaps, 'record' | 'writable'>;
+    let caps: Omit<FieldCaps, 'record' | 'writable' | 'constraints'>;
     if (control) {
       const c = controls.get(control.key)!;
       caps = { masks: c.masks, exists: existence(record) ?? c.exists, basis: c.basis, notes: [...c.notes] };
@@ -161,7 +146,7 @@ export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
       caps.notes.push(`capability data is contradictory for bits ${bitRanges(bitsOf(caps.masks.allowed0 & ~caps.masks.allowed1))} (required 1 but not allowed 1)`);
     }
     const writable = record.type === 'read-only' ? vmwriteAny === true : caps.exists !== false;
-    out.set(record.encoding, { record, ...caps, writable });
+    out.set(record.encoding, { record, ...caps, writable, constraints: constraints.get(record.encoding) ?? [] });
   }
   return out;
 }
@@ -169,7 +154,8 @@ export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
 /** The masks of a high-half record: the upper 32 bits of its full field's masks. */
 export function highHalf(caps: FieldCaps, record: FieldRecord): FieldCaps {
   const m = caps.masks;
-  return { ...caps, record, masks: m ? { allowed0: m.allowed0 >> 32n, allowed1: m.allowed1 >> 32n } : null };
+  // The constraints are on the whole 64-bit value.
+  return { ...caps, record, masks: m ? { allowed0: m.allowed0 >> 32n, allowed1: m.allowed1 >> 32n } : null, constraints: [] };
 }
 
 /**

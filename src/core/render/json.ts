@@ -79,6 +79,7 @@ export function masksJson(r: FieldReport) {
     writable: r.caps.writable,
     basis: r.caps.basis,
     ...(r.caps.notes.length ? { notes: r.caps.notes } : {}),
+    ...(r.caps.constraints.length ? { constraints: r.caps.constraints.map((c) => ({ text: c.text, severity: c.severity, known: c.check !== undefined })) } : {}),
   };
 }
 
@@ -92,6 +93,7 @@ export function bitsJson(r: FieldReport, check: ValueCheck | null) {
           value: hex(check.value),
           violations: check.violations.map((b) => ({ bit: b.bit, name: b.name, state: b.state })),
           adjusted: hex(check.adjusted),
+          ...(check.constraints.length ? { constraintViolations: check.constraints } : {}),
         }
       : {}),
   };

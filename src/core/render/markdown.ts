@@ -69,6 +69,12 @@ export function fieldMarkdown(r: FieldReport, o: FieldMarkdownOptions): string {
     out.push(`**must be 0:** ${zero.length ? `bits ${bitRanges(zero)}` : 'none'}  `);
     if (undef.length) out.push(`$(warning) **undefined (allowed0 = 1, allowed1 = 0):** bits ${bitRanges(undef)}  `);
   }
+  // A field no mask forbids is not "any value" when VM entry constrains it.
+  if (r.caps.constraints.length && r.caps.exists !== false) {
+    out.push('', '**Value constraints (VM entry):**', '');
+    for (const c of r.caps.constraints) out.push(`- ${esc(c.text)}${c.severity === 'note' ? ' (recommendation)' : ''}`);
+    out.push('');
+  }
   out.push(`${sourceLine(o.sourceId, o.snapshot, true)}${r.caps.basis && m ? ` (${esc(r.caps.basis)})` : ''}`, '');
   const named = m && rec.type !== 'read-only' ? (r.rows ?? []).filter((b) => b.name && !(b.name === 'reserved' && b.state === 'must-be-0')) : [];
   if (named.length) {

@@ -40,13 +40,19 @@ export interface ValueCheck {
   value: bigint;
   violations: BitRow[];
   adjusted: bigint;
+  /** What the value breaks of the field's value constraints (failures, then notes). */
+  constraints: { message: string; severity: 'fail' | 'note' }[];
 }
 
 export function checkValue(report: FieldReport, value: bigint): ValueCheck | null {
   const m = report.caps.masks;
   if (!m || !report.rows) return null;
   const violations = check(m, value).map((v) => report.rows![v.bit]);
-  return { value, violations, adjusted: adjust(m, value) };
+  const constraints = report.caps.constraints.flatMap((c) => {
+    const message = c.check?.(value);
+    return message ? [{ message, severity: c.severity }] : [];
+  });
+  return { value, violations, adjusted: adjust(m, value), constraints };
 }
 
 /** Bit numbers of one state, ascending. */

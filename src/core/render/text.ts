@@ -121,6 +121,7 @@ export function bitsText(r: FieldReport, check: ValueCheck | null): string {
     ['allowed1', hex(m.allowed1, digits(r)), nibbles(m.allowed1, r.bits)],
   ]));
   out.push(constraintSummary(r));
+  for (const c of r.caps.constraints) out.push(`value constraint: ${c.text}${c.severity === 'note' ? ' (recommendation)' : ''}`);
   // Reserved bits that must be 0 are the rule, not news: one line for all of them.
   const quiet = (b: BitRow) => b.state === 'must-be-0' && b.name === 'reserved';
   const listed = r.rows.filter((b) => !quiet(b) && (b.name || b.state !== 'free'));
@@ -129,8 +130,9 @@ export function bitsText(r: FieldReport, check: ValueCheck | null): string {
   if (reserved.length) out.push(`bits ${bitRanges(reserved)}: reserved, must be 0`);
   if (check) {
     out.push('', `value     ${hex(check.value, digits(r))}`);
-    if (check.violations.length === 0) out.push('violations: none');
+    if (check.violations.length === 0 && !check.constraints.some((c) => c.severity === 'fail')) out.push('violations: none');
     for (const v of check.violations) out.push(`violation: bit ${v.bit}${v.name ? ` (${v.name})` : ''} ${STATE_TEXT[v.state]}`);
+    for (const c of check.constraints) out.push(`${c.severity === 'fail' ? 'violation' : 'note'}: ${c.message}`);
     out.push(`adjusted  ${hex(check.adjusted, digits(r))}  ((value | allowed0) & allowed1)`);
   }
   return out.join('\n');

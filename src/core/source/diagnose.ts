@@ -8,7 +8,7 @@ import { bitRanges, hex, widthMask } from '../catalogue/hex';
 import { adjust, check, type Violation } from '../caps/masks';
 import type { ScanResult, ScanWrite } from './scan';
 
-export type FindingKind = 'value' | 'read-only' | 'missing-field';
+export type FindingKind = 'value' | 'constraint' | 'read-only' | 'missing-field';
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /**
@@ -94,6 +94,13 @@ export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string
     const value = w.constant & widthMask(bits);
     let masks = fc.masks;
     if (w.record.access === 'high') masks = { allowed0: masks.allowed0 >> 32n, allowed1: masks.allowed1 >> 32n };
+    // Beyond the masks: what VM entry asks of the value (CR3-target count, activity state, EPTP, …).
+    if (w.record.access === 'full') {
+      for (const c of fc.constraints) {
+        const broken = c.check?.(value);
+        if (broken) out.push({ kind: 'constraint', severity: c.severity === 'fail' ? policy.value : 'information', write: w, violations: [], message: `writes ${hex(w.constant)} to ${record.name}: ${broken}` });
+      }
+    }
     let violations = check(masks, value);
     // Guest CR0.PE and PG may be 0 with "unrestricted guest": do not warn about them when the source allows it.
     const exempt = FIXED_RULES.get(record.encoding)?.unrestrictedGuestExempt;
