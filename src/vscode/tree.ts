@@ -1,9 +1,11 @@
-// The VMCS tree: the source, then fields grouped by type and width, control fields expanding into their bits.
+// The VMCS tree: the source, its decoded capability MSRs, then fields grouped by type and width, control fields
+// expanding into their bits.
 // Labels are names (stable), values go in the description, tooltips are built lazily by the shared renderer.
 import * as vscode from 'vscode';
 import { catalogue, type FieldRecord } from '../core/catalogue/catalogue';
 import { TYPE_TITLES, TYPES, WIDTHS, type FieldType, type Width } from '../core/catalogue/encoding';
 import { hex } from '../core/catalogue/hex';
+import { decodeCapabilities, type DecodedMsr } from '../core/caps/capabilities';
 import type { BitState } from '../core/caps/masks';
 import { fieldMarkdown, sourceLine } from '../core/render/markdown';
 import { sourceStatus } from '../core/render/source-name';
@@ -14,6 +16,9 @@ import { fieldLinks, trustedMarkdown } from './links';
 
 export type Node =
   | { kind: 'source'; id: string }
+  | { kind: 'capabilities'; id: string }
+  | { kind: 'msr'; id: string; index: number }
+  | { kind: 'capability'; id: string; index: number; bits: string }
   | { kind: 'group'; id: string; type: FieldType }
   | { kind: 'width'; id: string; type: FieldType; width: Width }
   | { kind: 'field'; id: string; record: FieldRecord }
@@ -30,7 +35,8 @@ const BIT_ICONS: Readonly<Record<BitState, vscode.ThemeIcon>> = {
 
 /** Has the field anything to say beyond "any value of its width"? */
 export function isConstrained(r: FieldReport): boolean {
-  return r.caps.exists === false || r.record.type === 'read-only' || !r.states || r.states.mustBe1 !== 0n || r.states.mustBe0 !== 0n || r.states.undefined !== 0n;
+  const s = r.states;
+  return r.caps.exists === false || r.record.type === 'read-only' || !s || s.mustBe1 !== 0n || s.mustBe0 !== 0n || s.undefined !== 0n || r.caps.constraints.length > 0;
 }
 
 export class VmcsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -85,7 +91,9 @@ export class VmcsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const loaded = this.ctx.store.now;
     if (!loaded) return [];
     const records = catalogue().records;
-    if (!n) return [this.node({ kind: 'source', id: 'source' }), ...TYPES.map((type) => this.node({ kind: 'group', id: `group:${type}`, type }))];
+    if (!n) return [this.node({ kind: 'source', id: 'source' }), this.node({ kind: 'capabilities', id: 'capabilities' }), ...TYPES.map((type) => this.node({ kind: 'group', id: `group:${type}`, type }))];
+    if (n.kind === 'capabilities') return this.decoded().map((m) => this.node({ kind: 'msr', id: `msr:${m.index}`, index: m.index }));
+    if (n.kind === 'msr') return (this.decoded().find((m) => m.index === n.index)?.fields ?? []).map((f) => this.node({ kind: 'capability', id: `msr:${n.index}:${f.bits}`, index: n.index, bits: f.bits }));
     if (n.kind === 'group') {
       return WIDTHS.filter((w) => records.some((r) => r.type === n.type && r.width === w && this.visible(r))).map((width) =>
         this.node({ kind: 'width', id: `group:${n.type}:${width}`, type: n.type, width }),
@@ -99,7 +107,18 @@ export class VmcsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     return [];
   }
 
+  /** The source's capability MSRs decoded, once per loaded source. */
+  private decodedFor?: { snapshot: unknown; msrs: DecodedMsr[] };
+  private decoded(): DecodedMsr[] {
+    const snapshot = this.ctx.store.now?.caps.snapshot;
+    if (!snapshot) return [];
+    if (this.decodedFor?.snapshot !== snapshot) this.decodedFor = { snapshot, msrs: decodeCapabilities(snapshot) };
+    return this.decodedFor.msrs;
+  }
+
   getParent(n: Node): Node | undefined {
+    if (n.kind === 'capability') return this.node({ kind: 'msr', id: `msr:${n.index}`, index: n.index });
+    if (n.kind === 'msr') return this.node({ kind: 'capabilities', id: 'capabilities' });
     if (n.kind === 'bit') return this.fieldNode(n.record);
     if (n.kind === 'field') return this.node({ kind: 'width', id: `group:${n.record.type}:${n.record.width}`, type: n.record.type, width: n.record.width });
     if (n.kind === 'width') return this.node({ kind: 'group', id: `group:${n.type}`, type: n.type });
@@ -117,6 +136,33 @@ export class VmcsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       item.tooltip = loaded ? trustedMarkdown([sourceLine(loaded.source.id, loaded.caps.snapshot), '', ...loaded.reasons.map((r) => `- ${r}`)].join('\n')) : undefined;
       item.command = { command: 'vmcsInspector.selectSource', title: vscode.l10n.t('Select Capability Source…') };
       item.contextValue = 'source';
+      return item;
+    }
+    if (n.kind === 'capabilities') {
+      const item = new vscode.TreeItem(vscode.l10n.t('Capabilities'), vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = n.id;
+      item.description = 'BASIC, MISC, EPT/VPID, VMFUNC';
+      item.iconPath = new vscode.ThemeIcon('chip');
+      item.contextValue = 'capabilities';
+      return item;
+    }
+    if (n.kind === 'msr') {
+      const m = this.decoded().find((d) => d.index === n.index)!;
+      const item = new vscode.TreeItem(m.title, m.status === 'present' ? vscode.TreeItemCollapsibleState.Collapsed : None);
+      item.id = n.id;
+      item.description = m.value !== undefined ? `${m.name} ${hex(m.value)}` : `${m.name}: ${m.status}`;
+      item.tooltip = m.reason ?? `${m.name} (${hex(BigInt(m.index))}) = ${hex(m.value!, 16)}`;
+      item.contextValue = 'msr';
+      return item;
+    }
+    if (n.kind === 'capability') {
+      const f = this.decoded().find((d) => d.index === n.index)!.fields.find((x) => x.bits === n.bits)!;
+      const item = new vscode.TreeItem(f.name, None);
+      item.id = n.id;
+      item.description = f.text;
+      item.tooltip = `bits ${f.bits}: ${f.text}`;
+      item.iconPath = f.format === 'flag' ? (f.raw ? BIT_ICONS.free : BIT_ICONS['must-be-0']) : new vscode.ThemeIcon('symbol-number');
+      item.contextValue = 'capability';
       return item;
     }
     if (n.kind === 'group' || n.kind === 'width') {

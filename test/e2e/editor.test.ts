@@ -122,7 +122,7 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     await wb.pick('VMCS field', 'pin_based_vm', 'Pin-based VM-execution controls');
     await wb.page.locator('.part.sidebar .monaco-list-row.selected', { hasText: 'Pin-based VM-execution controls' }).waitFor({ state: 'visible', timeout: 15000 });
     const rows = await wb.sideBarRows();
-    for (const label of ['Source', 'Control', 'Read-only data', 'Guest state', 'Host state']) assert.ok(rows.some((r) => r.startsWith(label + ' |')), `${label} in ${rows.join('; ')}`);
+    for (const label of ['Source', 'Capabilities', 'Control', 'Read-only data', 'Guest state', 'Host state']) assert.ok(rows.some((r) => r.startsWith(label + ' |')), `${label} in ${rows.join('; ')}`);
     assert.ok(rows.some((r) => r.startsWith('Source |') && r.includes('profile:coffeelake-i7-9750h')));
   });
 
@@ -135,6 +135,21 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     assert.ok(rows.some((r) => r.startsWith('3: NMI exiting | free')), rows.join('; '));
     assert.ok(rows.some((r) => r.startsWith('1: reserved (default1) | must be 1')), rows.join('; '));
     assert.ok(rows.some((r) => r.startsWith('7: Process posted interrupts | must be 0')), rows.join('; '));
+  });
+
+  it('the tree decodes the capability MSRs under Capabilities', async () => {
+    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Capabilities' }).first().click();
+    await wb.page.keyboard.press('ArrowRight');
+    const misc = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Miscellaneous data' }).first();
+    await misc.waitFor({ state: 'visible', timeout: 15000 });
+    await misc.click();
+    await wb.page.keyboard.press('ArrowRight');
+    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Number of CR3-target values' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    const rows = await wb.sideBarRows();
+    assert.ok(rows.some((r) => r.startsWith('Miscellaneous data | IA32_VMX_MISC 0x7004c1e7')), rows.join('; '));
+    assert.ok(rows.some((r) => r === 'Number of CR3-target values | 4'), rows.join('; '));
+    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Capabilities' }).first().click();
+    await wb.page.keyboard.press('ArrowLeft');
   });
 
   it('Check Value Against Masks… names a must-be-1 violation and the adjusted value', async () => {

@@ -96,6 +96,8 @@ export function constraintSummary(r: FieldReport): string {
   if (one.length) parts.push(`must be 1: ${bitRanges(one)}`);
   if (zero.length) parts.push(`must be 0: ${bitRanges(zero)}`);
   if (undef.length) parts.push(`UNDEFINED: ${bitRanges(undef)}`);
+  // No mask limits it, but VM entry may (CR3-target count, activity state, EPTP).
+  if (r.caps.constraints.some((c) => c.severity === 'fail')) parts.push('value constrained');
   return parts.join('; ') || 'any value';
 }
 
