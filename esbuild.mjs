@@ -12,7 +12,7 @@ const DOCUMENTATION = ['about', 'notes', 'title', 'sources'];
 const tablesWithoutDocumentation = {
   name: 'tables-without-documentation',
   setup(build) {
-    build.onLoad({ filter: /[\\/]src[\\/]core[\\/](catalogue|source)[\\/]data[\\/].*\.json$/ }, (args) => {
+    build.onLoad({ filter: /[\\/]src[\\/]core[\\/](catalogue|caps|source)[\\/]data[\\/].*\.json$/ }, (args) => {
       const data = JSON.parse(readFileSync(args.path, 'utf8'));
       for (const key of DOCUMENTATION) delete data[key];
       return { contents: JSON.stringify(data), loader: 'json' };

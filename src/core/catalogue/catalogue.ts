@@ -102,7 +102,7 @@ export class Catalogue {
       for (const encText in table.fields) {
         const record = this.byEncoding.get(/^0x[0-9a-f]{1,4}$/.test(encText) ? parseInt(encText.slice(2), 16) : -1);
         if (!record) throw new Error(`${where}: ${encText} is not a catalogue field encoding (lower-case 0x…)`);
-        const names = expandForms(table.fields[encText], table.forms);
+        const names = expandForms(table.fields[encText], table.forms, table.prefix?.[`${record.type}:${record.width}`] ?? '');
         (record.aliases[table.scheme] ??= []).push(...names);
         for (const n of names) {
           // (built field by field: object spreads make this the slowest part of the index)

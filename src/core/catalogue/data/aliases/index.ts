@@ -36,6 +36,8 @@ export interface AliasTable {
   memberOf?: string[];
   /** How each listed name is written: `{}` stands for it (`vmcs_t::field::{}`); absent means as listed. */
   forms?: string[];
+  /** What `{prefix}` stands for in a form, by the field's type and width ("guest:natural": "VmcsGuestNW::"). */
+  prefix?: Record<string, string>;
   sources: string[];
   fields: Record<string, string[]>;
 }
