@@ -110,7 +110,11 @@ export function codeOnly(text: string): string {
   return lexSource(text).code;
 }
 
-export function lexSource(text: string, pattern: RegExp = NO_NAMES): SourceCode {
+/**
+ * `keep` says which candidate tokens the caller wants (most identifiers the name filter lets through are no names):
+ * the others are dropped as they come, so a large file does not hold them all.
+ */
+export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token: string) => boolean = () => true): SourceCode {
   // Sorted and disjoint: a span that starts inside the last one (a comment running on past a reviving #endif's line)
   // extends it.
   const excluded: number[] = [];
@@ -140,7 +144,7 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES): SourceCode 
     else if (c !== 35) {
       if (deadFrom >= 0 || at < liveFrom) continue;
       if (token === 'const' || token === 'enum' || token === 'constexpr') items.push(at);
-      else tokenStarts.push(at), tokens.push(token);
+      else if (keep(token)) tokenStarts.push(at), tokens.push(token);
     } else {
       DIRECTIVE.lastIndex = at + 1;
       const d = DIRECTIVE.exec(text);

@@ -276,6 +276,9 @@ class Names {
   has(token: string): boolean {
     return token.length > 255 || this.lengths[token.length] === 1;
   }
+
+  /** Tokens a scan reads: known names, accessors, objects and macros, and paths (read by their suffixes). */
+  readonly keep = (token: string): boolean => (this.has(token) && this.known.has(token)) || token.includes('::');
 }
 
 let defaultNames: Names | undefined;
@@ -297,7 +300,7 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
   const { pattern, known, accessors } = names;
   const languages = options.languages ?? ANY_LANGUAGE;
   const receivers = (languages & RECEIVERS.languages) !== 0;
-  const src = lexSource(text, pattern);
+  const src = lexSource(text, pattern, names.keep);
   const { tokenStarts, tokens } = src;
   const references: ScanReference[] = [];
   const calls = new Calls(src, references, languages, known);
