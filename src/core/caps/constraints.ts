@@ -4,7 +4,6 @@ import data from './data/value-constraints.json';
 import { MSR_NAMES } from '../catalogue/controls';
 import { hex } from '../catalogue/hex';
 import { bitRange } from './capabilities';
-import { msrsOf, type DeriveInput } from './msrs';
 
 export interface ValueConstraint {
   field: number;
@@ -78,9 +77,8 @@ function constraintOf(rule: Rule, msrs: ReadonlyMap<number, bigint>): ValueConst
 
 const RULES = data.constraints as Rule[];
 
-/** The value constraints of every field that has one, for a source. */
-export function valueConstraints(input: DeriveInput): Map<number, ValueConstraint[]> {
-  const msrs = msrsOf(input);
+/** The value constraints of every field that has one, for a source's capability MSRs. */
+export function valueConstraints(msrs: ReadonlyMap<number, bigint>): Map<number, ValueConstraint[]> {
   const out = new Map<number, ValueConstraint[]>();
   for (const rule of RULES) {
     const c = constraintOf(rule, msrs);

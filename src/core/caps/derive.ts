@@ -68,8 +68,8 @@ function controlCaps(c: ControlField, msrs: ReadonlyMap<number, bigint>, known: 
 
 
 /** IA32_VMX_MISC bit 29: VMWRITE may write any supported field, VM-exit information fields included; null when unknown. */
-export function vmwriteAnyField(input: DeriveInput): boolean | null {
-  const misc = msrsOf(input).get(MISC);
+export function vmwriteAnyField(input: DeriveInput, msrs = msrsOf(input)): boolean | null {
+  const misc = msrs.get(MISC);
   return misc === undefined ? null : ((misc >> MISC_VMWRITE_ANY) & 1n) === 1n;
 }
 
@@ -77,8 +77,8 @@ export function vmwriteAnyField(input: DeriveInput): boolean | null {
 export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
   const msrs = msrsOf(input);
   const haveMsrs = msrs.size > 0;
-  const vmwriteAny = vmwriteAnyField(input);
-  const constraints = valueConstraints(input);
+  const vmwriteAny = vmwriteAnyField(input, msrs);
+  const constraints = valueConstraints(msrs);
 
   const controls = new Map<ControlKey, ControlCaps>();
   for (const c of CONTROLS) controls.set(c.key, haveMsrs ? controlCaps(c, msrs, controls) : { masks: null, exists: null, basis: 'unknown: no capability MSRs', notes: [] });

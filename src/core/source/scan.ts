@@ -307,14 +307,15 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
   const n = text.length;
   const cat = catalogue();
 
-  // The next token is often this call's field argument: look it up once for both.
-  let next = tokens.length && names.has(tokens[0]) ? known.get(tokens[0]) : undefined;
+  // The next token is often this call's field argument: look it up once for both. (The lexer kept only tokens a
+  // scan reads.)
+  let next = tokens.length ? known.get(tokens[0]) : undefined;
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t];
     const start = tokenStarts[t];
     const end = start + token.length;
     const info = next;
-    next = t + 1 < tokens.length && names.has(tokens[t + 1]) ? known.get(tokens[t + 1]) : undefined;
+    next = t + 1 < tokens.length ? known.get(tokens[t + 1]) : undefined;
     if (info?.object) {
       // `vmcs12->guest_cr0`, `get_vmcs12(vcpu)->guest_cr0`: a member of an object whose members are fields
       MEMBER_ACCESS.lastIndex = end;
