@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { oracleAvailable, runBochs, type OracleCase, type OracleRun } from './bochs';
-import { controlDefaults, guest64Writes, hostState } from './layout';
+import { controlDefaults, guest64Writes, hostState, layout } from './layout';
 
 const MODELS = ['core2_penryn_t9600', 'corei7_skylake_x', 'tigerlake'];
 const unavailable = oracleAvailable();
@@ -52,6 +52,28 @@ for (const model of MODELS) {
       assert.match(rflags.bochsMessage ?? '', /VMENTER FAIL/);
     });
 
+    it('survives guests that never exit, unknown fields, and restores memory a case patched', async () => {
+      const run = await runBochs(
+        model,
+        [
+          { writes: set(base, 0x681e, layout.guestHlt) }, // HLT without HLT exiting: never returns
+          { writes: [...base, [0x9999, 0n]] }, // no such field: VMfailValid 12
+          { writes: base, memory: [[layout.guestCode, 0x0b0fn]] }, // UD2: exception exit (reason 0)
+          { writes: set(base, 0x681e, layout.guestSpin) },
+          { writes: base }, // the CPUID code is back
+        ],
+        { timeoutMs: 500 },
+      );
+      assert.equal(run.boots, 3);
+      assert.deepEqual(
+        run.results.map((r) => r.kind),
+        ['timeout', 'vmwrite-fail', 'enters', 'timeout', 'enters'],
+      );
+      assert.deepEqual(run.results[1], { kind: 'vmwrite-fail', encoding: 0x9999, error: 12 });
+      assert.deepEqual(run.results[2], { kind: 'enters', exitReason: 0, qualification: 0n });
+      assert.deepEqual(run.results[4], { kind: 'enters', exitReason: 10, qualification: 0n });
+    });
+
     it('runs 500 copies of the valid case in one boot', async () => {
       const run = await runBochs(model, Array.from({ length: 500 }, () => ({ writes: base })));
       assert.equal(run.boots, 1);
@@ -59,5 +81,19 @@ for (const model of MODELS) {
       for (const r of run.results) assert.deepEqual(r, { kind: 'enters', exitReason: 10, qualification: 0n });
       console.log(`${model}: boot ${run.bootMs.toFixed(0)} ms, ${run.caseMs.toFixed(3)} ms per case over 500 cases`);
     });
+
+    if (model === 'corei7_skylake_x') {
+      it('splits a batch larger than the ROM over several boots', async () => {
+        const run = await runBochs(model, Array.from({ length: 4000 }, () => ({ writes: base })));
+        assert.ok(run.boots >= 2, `${run.boots} boots`);
+        assert.equal(run.results.length, 4000);
+        assert.ok(run.results.every((r) => r.kind === 'enters' && r.exitReason === 10));
+        console.log(`${model}: 4000 cases in ${run.boots} boots, ${run.caseMs.toFixed(3)} ms per case`);
+      });
+
+      it('refuses memory writes into the harness', async () => {
+        await assert.rejects(runBochs(model, [{ writes: base, memory: [[layout.hostPml4, 0n]] }]), /would hit the harness/);
+      });
+    }
   });
 }
