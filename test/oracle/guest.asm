@@ -341,7 +341,7 @@ case_loop:
 exit_handler:
     mov rsp, STACK_TOP
     lgdt [host_gdtr]                   ; VM exit leaves the GDTR/IDTR limits at 0xFFFF
-    lidt [host_idtr]
+    lidt [host_idtr]                   ; (TR's forced limit 0x67 is the TSS's own)
     mov ecx, 0x4402
     vmread rbx, rcx
     mov ecx, 0x6400
