@@ -4,6 +4,8 @@ import { SOURCE_SPEC_HELP, SpecError } from '../capabilities/service';
 import { SnapshotError } from '../core/caps/snapshot';
 import { bits } from './bits';
 import { capture } from './capture';
+import { check } from './check';
+import { StateError } from '../core/entry/state-file';
 import { caps } from './caps';
 import { diff } from './diff';
 import type { Context } from './context';
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   caps: { run: caps, usage: 'caps [--source <spec>] [--json]   (BASIC, MISC, EPT/VPID, VMFUNC decoded; every control bit)' },
   capture: { run: capture, usage: 'capture [--source <spec>] [-o <file>]' },
   scan: { run: scan, usage: 'scan <file>... [--source <spec>] [--accessors <json-file>] [--json]' },
+  check: { run: check, usage: 'check <state-file|-> [--source <spec>] [--json]   (every VM-entry check of SDM Vol. 3C ch. 27)' },
   diff: { run: diff, usage: 'diff <a> <b> [--json]   (snapshot files or source specs)' },
 };
 
@@ -65,7 +68,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (process.env.VMCS_DEBUG === '1') err(String((e as Error).stack));
     const message = (e as Error).message.replace(/\s*\n\s*/g, ' ');
     err(`vmcs: ${message}`);
-    if (e instanceof UsageError || e instanceof SnapshotError || e instanceof SpecError) return 2;
+    if (e instanceof UsageError || e instanceof SnapshotError || e instanceof SpecError || e instanceof StateError) return 2;
     return 1; // a failed query or source, or anything unexpected: still one line, never a stack trace
   }
 }

@@ -4,6 +4,7 @@ import { catalogue } from '../catalogue/catalogue';
 import { HV_CAP_BY_NAME, MSR_NAMES } from '../catalogue/controls';
 import { encodingHex, parseEncoding } from '../catalogue/encoding';
 import { hex, parseHex64 } from '../catalogue/hex';
+import { describe, duplicateKey, lineOf, parseJson, pathText, type JsonPath } from '../catalogue/json-text';
 import type { Masks } from './masks';
 
 export const SNAPSHOT_FORMAT = 'vmcs-capabilities';
@@ -25,52 +26,29 @@ export interface Snapshot {
   msrs?: Map<number, bigint>;
   hvCaps?: Map<string, bigint>;
   fields?: Map<number, Masks>;
+  /** CPUID 80000008H: physical- and linear-address widths; VM-entry checks on addresses need them. */
+  addressWidths?: AddressWidths;
+}
+
+export interface AddressWidths {
+  physical?: number;
+  linear?: number;
 }
 
 export class SnapshotError extends Error {}
 
-const TOP_KEYS = new Set(['$schema', 'format', 'version', 'source', 'msrs', 'hvCaps', 'fields']);
+const TOP_KEYS = new Set(['$schema', 'format', 'version', 'source', 'msrs', 'hvCaps', 'fields', 'addressWidths']);
 const SOURCE_KEYS = new Set(['kind', 'description', 'cpu', 'capturedAt', 'reference']);
 
-type Path = (string | number)[];
-
-const pathText = (path: Path) =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? (i ? '.' : '') + p : `[${JSON.stringify(p)}]`)).join('');
-
-/** Line of the key at the end of `path`, found by walking the keys in order through the text. */
-function lineOf(text: string, path: Path): number | undefined {
-  let at = 0;
-  for (const key of path) {
-    if (typeof key === 'number') continue;
-    const i = text.indexOf(JSON.stringify(key), at);
-    if (i < 0) return undefined;
-    at = i;
-  }
-  return path.length ? text.slice(0, at).split('\n').length : undefined;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
-  if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${String(v)}`;
-}
+type Path = JsonPath;
 
 /** Parses and validates snapshot text; `where` names the file in errors. Throws SnapshotError with one line. */
 export function parseSnapshot(text: string, where: string): Snapshot {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    // V8 names the offending position; a truncated file fails at its end.
-    const pos = /position (\d+)/.exec(msg);
-    const before = text.slice(0, pos ? Number(pos[1]) : text.length);
-    const loc = `:${before.split('\n').length}:${before.length - before.lastIndexOf('\n')}`;
-    throw new SnapshotError(`${where}${loc}: not valid JSON (${msg.replace(/\s+in JSON at position \d+.*$/, '').replace(/\n/g, ' ')})`);
-  }
-  return validateSnapshot(data, where, text);
+  const parsed = parseJson(text, where);
+  if ('error' in parsed) throw new SnapshotError(parsed.error);
+  const dup = duplicateKey(text);
+  if (dup) throw new SnapshotError(`${where}:${dup.line}: ${pathText(dup.path)}: given twice`);
+  return validateSnapshot(parsed.data, where, text);
 }
 
 /** Validates already-parsed JSON; `text`, when given, lets errors carry line numbers. */
@@ -141,6 +119,18 @@ export function validateSnapshot(data: unknown, where: string, text?: string): S
       snapshot.fields.set(enc, { allowed0: hex64(entry.allowed0, ['fields', key, 'allowed0']), allowed1: hex64(entry.allowed1, ['fields', key, 'allowed1']) });
     }
   }
+  if (data.addressWidths !== undefined) {
+    const w = data.addressWidths;
+    if (!isObject(w)) fail(['addressWidths'], `expected { "physical": 39, "linear": 48 }, got ${describe(w)}`);
+    const widths: AddressWidths = {};
+    for (const [key, v] of Object.entries(w as object)) {
+      const range = key === 'physical' ? [32, 52] : key === 'linear' ? [48, 57] : undefined;
+      if (!range) fail(['addressWidths', key], 'unknown key (expected physical, linear)');
+      if (!Number.isInteger(v) || v < range![0] || v > range![1]) fail(['addressWidths', key], `expected a bit count from ${range![0]} to ${range![1]}, got ${describe(v)}`);
+      widths[key as keyof AddressWidths] = v as number;
+    }
+    snapshot.addressWidths = widths;
+  }
   if (!snapshot.msrs?.size && !snapshot.hvCaps?.size && !snapshot.fields?.size) {
     fail([], 'no capability data: give at least one of msrs, hvCaps or fields');
   }
@@ -155,5 +145,6 @@ export function serializeSnapshot(s: Snapshot): string {
   if (s.fields?.size) {
     out.fields = Object.fromEntries([...s.fields].sort((a, b) => a[0] - b[0]).map(([k, m]) => [encodingHex(k), { allowed0: hex(m.allowed0), allowed1: hex(m.allowed1) }]));
   }
+  if (s.addressWidths) out.addressWidths = s.addressWidths;
   return JSON.stringify(out, null, 2) + '\n';
 }

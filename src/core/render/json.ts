@@ -1,4 +1,6 @@
 // The JSON shapes of the CLI contract (DESIGN.md §4): every 64-bit value as a "0x…" string.
+import type { EntryReport } from '../entry/engine';
+import { outcomeText } from '../entry/outcome';
 import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
 import { CONTROL_BY_KEY, type ControlBit } from '../catalogue/controls';
 import type { BitState } from '../caps/masks';
@@ -102,4 +104,20 @@ export function bitsJson(r: FieldReport, check: ValueCheck | null) {
 export function diffJson(d: FieldDiff) {
   const side = (f: FieldDiff['a']) => ({ allowed0: f.masks ? hex(f.masks.allowed0) : null, allowed1: f.masks ? hex(f.masks.allowed1) : null, exists: f.exists });
   return { encoding: d.a.record.hex, name: d.a.record.name, a: side(d.a), b: side(d.b), bits: d.bits };
+}
+
+/** `vmcs check --json` (DESIGN.md §4): failing checks first; encodings and 64-bit values as "0x…" strings. */
+export function checkJson(report: EntryReport, input: { path: string; format: string; fields: ReadonlyMap<number, bigint>; warnings: readonly { line: number; message: string }[] }) {
+  const o = report.outcome;
+  const outcome =
+    o.result === 'vmfail' ? { result: o.result, error: o.error }
+    : o.result === 'entry-failure' ? { result: o.result, exitReason: hex(BigInt(o.exitReason)), qualification: hex(BigInt(o.qualification)) }
+    : o.result === 'undecided' ? { result: o.result, because: o.because }
+    : { result: o.result };
+  return {
+    input: { path: input.path, format: input.format, fields: Object.fromEntries([...input.fields].map(([k, v]) => [hex(BigInt(k), 4), hex(v)])), warnings: input.warnings },
+    outcome: { ...outcome, text: outcomeText(o) },
+    checks: report.checks.map((c) => ({ id: c.id, section: c.section, class: c.class, status: c.status, fields: c.fields.map((f) => hex(BigInt(f), 4)), message: c.message, ...(c.hint ? { hint: c.hint } : {}) })),
+    counts: report.counts,
+  };
 }

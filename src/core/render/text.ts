@@ -1,4 +1,6 @@
 // Plain-text rendering for the terminal: aligned tables, hex and nibble-grouped binary.
+import type { EntryReport } from '../entry/engine';
+import { outcomeText } from '../entry/outcome';
 import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
 import { CONTROL_BY_KEY, type ControlBit } from '../catalogue/controls';
 import { bitRanges, hex, nibbles } from '../catalogue/hex';
@@ -157,4 +159,29 @@ export function diffText(a: string, b: string, diffs: readonly FieldDiff[]): str
     if (rows.length) out.push(table(rows));
   }
   return out.join('\n');
+}
+
+const STATUS_LABEL = { fail: 'FAIL', 'not-checked': 'NOT CHECKED', pass: 'pass' } as const;
+
+/** `vmcs check`: the outcome, failing checks with section and hint, not-checked ones with why (grouped by the field a
+ * partial state lacks), then the counts. */
+export function checkText(report: EntryReport, input: { path: string; format: string; fields: number }, all = false): string {
+  const lines = [`input: ${input.path} (${input.format}, ${input.fields} fields)`, `outcome: ${outcomeText(report.outcome)}`, ''];
+  const lacking = new Map<string, string[]>();
+  for (const c of report.checks) {
+    if (c.status === 'pass' && !all) continue;
+    const missing = c.status === 'not-checked' && /^needs (.*), which the state lacks$/.exec(c.message);
+    if (missing) {
+      lacking.set(missing[1], [...(lacking.get(missing[1]) ?? []), c.id]);
+      continue;
+    }
+    lines.push(`${STATUS_LABEL[c.status].padEnd(11)} ${c.id} [SDM ${c.section}] ${c.message}`);
+    if (c.hint) lines.push(`${' '.repeat(12)}hint: ${c.hint}`);
+  }
+  for (const [field, ids] of lacking) {
+    lines.push(`NOT CHECKED ${ids.length} ${ids.length > 1 ? 'checks need' : 'check needs'} ${field}, which the state lacks: ${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ', …' : ''}`);
+  }
+  const { pass, fail, notChecked } = report.counts;
+  lines.push(`${report.checks.length} checks: ${fail} fail, ${notChecked} not checked, ${pass} pass`);
+  return lines.join('\n');
 }
