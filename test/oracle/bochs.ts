@@ -29,6 +29,8 @@ export interface OracleRun {
   caseMs: number;
   /** Host fields and values the harness wrote before each case (compare with layout.hostState). */
   host: Map<number, bigint>;
+  /** CPUID 80000008H: the model's physical- and linear-address widths. */
+  widths?: { physical: number; linear: number };
   /** Number of Bochs boots the run took (more than one after timeouts, crashes or chunking). */
   boots: number;
 }
@@ -140,6 +142,7 @@ function bochsrc(model: string, rom: string): string {
 }
 
 interface Boot {
+  widths?: { physical: number; linear: number };
   msrs: Map<number, bigint | null>;
   host: Map<number, bigint>;
   results: OracleResult[];
@@ -216,6 +219,7 @@ function bootOnce(model: string, harness: Buffer, cases: OracleCase[], timeoutMs
       let m: RegExpExecArray | null;
       if ((m = /^MSR (0x[0-9a-f]+) (\S+)$/.exec(l))) boot.msrs.set(Number(m[1]), m[2] === 'absent' ? null : BigInt(m[2]));
       else if ((m = /^HOST (0x[0-9a-f]+) (0x[0-9a-f]+)$/.exec(l))) boot.host.set(Number(m[1]), BigInt(m[2]));
+      else if ((m = /^WIDTHS (0x[0-9a-f]+)$/.exec(l))) boot.widths = { physical: Number(BigInt(m[1]) & 0xffn), linear: Number(BigInt(m[1]) >> 8n) };
       else if (l === 'READY') {
         ready = true;
         tReady = tLast = performance.now();
@@ -288,7 +292,7 @@ export async function runBochs(
     let end = next, bytes = 8;
     while (end < cases.length && bytes + caseBytes(cases[end]) <= layout.caseTableMax) bytes += caseBytes(cases[end++]);
     const boot = await bootOnce(model, harness, cases.slice(next, end), timeoutMs);
-    if (run.boots++ === 0) Object.assign(run, { msrs: boot.msrs, host: boot.host, bootMs: boot.bootMs });
+    if (run.boots++ === 0) Object.assign(run, { msrs: boot.msrs, host: boot.host, bootMs: boot.bootMs, widths: boot.widths });
     run.results.push(...boot.results);
     timedMs += boot.caseMsTotal;
     timedCases += boot.results.length;

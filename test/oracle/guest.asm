@@ -183,6 +183,15 @@ lm64:
     cmp r12d, 0x494
     jb .msr
 
+    ; address widths (CPUID 80000008H EAX: physical 7:0, linear 15:8) for the checks on addresses
+    lea rsi, [s_cpuid]
+    call puts_nonl
+    mov eax, 0x80000008
+    cpuid
+    and eax, 0xffff
+    call puthex
+    call newline
+
     ; IA32_FEATURE_CONTROL: lock with VMXON-outside-SMX unless firmware (here: nobody) locked it
     mov ecx, 0x3A
     call safe_rdmsr
@@ -815,6 +824,7 @@ hexdig:     db '0123456789abcdef'
 s_boot:     db 'BOOT', 0
 s_novmx:    db 'NOVMX', 0
 s_msr:      db 'MSR ', 0
+s_cpuid:    db 'WIDTHS ', 0
 s_absent:   db 'absent', 0
 s_fclocked: db 'FEATURE_CONTROL locked without VMXON', 0
 s_vmxonfail: db 'VMXON failed', 0

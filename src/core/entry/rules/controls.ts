@@ -79,6 +79,11 @@ const injecting = (c: Ctx) => ((info(c) >> 31n) & 1n) === 1n;
 const itype = (c: Ctx) => Number((info(c) >> 8n) & 7n);
 const vector = (c: Ctx) => Number(info(c) & 0xffn);
 
+/** A check on the event the VM-entry interruption-information field injects (valid bit 31 set). */
+function event(id: string, text: string, when: (c: Ctx) => boolean, test: Rule['test'], fields: number[] = [F.ENTRY_INTR_INFO]): Rule {
+  return { id, section: ENTRIES, class: 'control', fields, text, when: (c) => injecting(c) && when(c), test };
+}
+
 /** Exceptions that push an error code; #CP (21) only on CPUs with CET ("load CET state" can be 1). */
 function errorCodeVectors(c: Ctx): number[] {
   const cet = ((c.masks(F.ENTRY, 'VM-entry controls').allowed1 >> BigInt(ENTRY.LOAD_CET)) & 1n) === 1n;
@@ -220,27 +225,16 @@ export const CONTROL_RULES: readonly Rule[] = [
     text: 'If the VM-entry interruption-information field is valid, bits 30:12 are 0',
     test: (c) => (info(c) & 0x7ffff000n ? `VM-entry interruption information ${h(info(c))} sets reserved bits 30:12` : undefined),
   },
-  {
-    id: 'control.event.type', section: ENTRIES, class: 'control', fields: [F.ENTRY_INTR_INFO, F.PROC], when: injecting,
-    text: 'The interruption type is not 1 (reserved), and 7 (other event) only on a CPU that supports "monitor trap flag"',
-    test: (c) => {
-      const t = itype(c);
-      if (t === 1) return `VM-entry interruption information ${h(info(c))} has the reserved interruption type 1`;
-      if (t === OTHER && !((c.masks(F.PROC, 'primary processor-based VM-execution controls').allowed1 >> BigInt(PROC.MTF)) & 1n)) return `interruption type 7 (other event) needs "monitor trap flag" support, which this CPU lacks`;
-      return undefined;
-    },
-  },
-  {
-    id: 'control.event.vector', section: ENTRIES, class: 'control', fields: [F.ENTRY_INTR_INFO], when: injecting,
-    text: 'The vector fits the interruption type: 2 for an NMI, 0-31 for a hardware exception, 0 for other event (pending MTF VM exit)',
-    test: (c) => {
-      const t = itype(c), v = vector(c);
-      if (t === NMI && v !== 2) return `an NMI is injected with vector ${v} (expected 2)`;
-      if (t === HW_EXCEPTION && v > 31) return `a hardware exception is injected with vector ${v} (expected 0-31)`;
-      if (t === OTHER && v !== 0) return `an "other event" is injected with vector ${v} (expected 0, pending MTF VM exit)`;
-      return undefined;
-    },
-  },
+  event('control.event.type', 'The interruption type is not 1 (reserved)', () => true,
+    (c) => (itype(c) === 1 ? `VM-entry interruption information ${h(info(c))} has the reserved interruption type 1` : undefined)),
+  event('control.event.other-event', 'Interruption type 7 (other event) is used only on a CPU that supports "monitor trap flag"', (c) => itype(c) === OTHER,
+    (c) => (((c.masks(F.PROC, 'primary processor-based VM-execution controls').allowed1 >> BigInt(PROC.MTF)) & 1n) === 1n ? undefined : 'interruption type 7 (other event) needs "monitor trap flag" support, which this CPU lacks'),
+    [F.ENTRY_INTR_INFO, F.PROC]),
+  event('control.event.vector.nmi', 'An injected NMI (type 2) has vector 2', (c) => itype(c) === NMI, (c) => (vector(c) === 2 ? undefined : `an NMI is injected with vector ${vector(c)} (expected 2)`)),
+  event('control.event.vector.exception', 'An injected hardware exception (type 3) has a vector of 0-31', (c) => itype(c) === HW_EXCEPTION,
+    (c) => (vector(c) <= 31 ? undefined : `a hardware exception is injected with vector ${vector(c)} (expected 0-31)`)),
+  event('control.event.vector.other-event', 'An injected "other event" (type 7) has vector 0 (pending MTF VM exit)', (c) => itype(c) === OTHER,
+    (c) => (vector(c) === 0 ? undefined : `an "other event" is injected with vector ${vector(c)} (expected 0, pending MTF VM exit)`)),
   {
     id: 'control.event.error-code-bit', section: ENTRIES, class: 'control', fields: [F.ENTRY_INTR_INFO, F.GUEST_CR0], when: injecting,
     text: 'Bit 11 (deliver error code) is 1 exactly when a hardware exception that pushes an error code is injected into a guest with CR0.PE = 1 (with IA32_VMX_BASIC bit 56 = 1, only the "must be 0" half applies)',

@@ -13,13 +13,21 @@ const canonicalValue: Validity = (c, v, name) => {
 };
 const any: Validity = () => undefined;
 
+/** WRMSR to IA32_EFER faults on reserved bits and on a change of LME while paging is on (the guest state is loaded). */
+const eferValue: Validity = (c, v, name) => {
+  const reserved = reservedBits(name, v, EFER_RESERVED);
+  if (reserved) return reserved;
+  const lme = ((v >> 8n) & 1n) === 1n;
+  return c.bit(F.GUEST_CR0, 31) && lme !== c.ia32e() ? `${name} value ${h(v)} ${lme ? 'sets' : 'clears'} LME while guest paging is on` : undefined;
+};
+
 /** MSRs whose WRMSR rules are architectural; any other MSR's acceptance of a value depends on the CPU. */
 const KNOWN: ReadonlyMap<number, { name: string; valid: Validity }> = new Map([
   [0x174, { name: 'IA32_SYSENTER_CS', valid: any }],
   [0x175, { name: 'IA32_SYSENTER_ESP', valid: canonicalValue }],
   [0x176, { name: 'IA32_SYSENTER_EIP', valid: canonicalValue }],
   [0x277, { name: 'IA32_PAT', valid: (_c, v, name) => patInvalid(name, v) }],
-  [0xc0000080, { name: 'IA32_EFER', valid: (_c, v, name) => reservedBits(name, v, EFER_RESERVED) }],
+  [0xc0000080, { name: 'IA32_EFER', valid: eferValue }],
   [0xc0000081, { name: 'IA32_STAR', valid: any }],
   [0xc0000082, { name: 'IA32_LSTAR', valid: canonicalValue }],
   [0xc0000083, { name: 'IA32_CSTAR', valid: canonicalValue }],
