@@ -225,6 +225,18 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     assert.match(text, /at most 4 \(IA32_VMX_MISC bits 24:16/);
   });
 
+  it('hovers GUEST_ACTIVITY_STATE and EPT_POINTER with the activity states and EPTP rules this CPU supports', async () => {
+    await wb.openFile('policy.c');
+    await wb.goToLine(lineOf(join(FIXTURES, 'styles', 'policy.c'), 'GUEST_ACTIVITY_STATE, 3)'));
+    const activity = await wb.hover('GUEST_ACTIVITY_STATE', 'Guest activity state');
+    assert.match(activity, /Value constraints \(VM entry\)/);
+    assert.match(activity, /0 \(active\), 1 \(HLT\), 2 \(shutdown\), 3 \(wait-for-SIPI\)/);
+    await wb.goToLine(lineOf(join(FIXTURES, 'styles', 'policy.c'), 'EPT_POINTER, eptp)'));
+    const eptp = await wb.hover('EPT_POINTER', 'EPT pointer');
+    assert.match(eptp, /EPT paging-structure memory type[^\n]*0 \(UC\), 6 \(WB\)/);
+    assert.match(eptp, /page-walk length minus 1[^\n]*3 \(4-level walk\)/);
+  });
+
   it('policy.c: the Problems panel lists the mask and value-constraint violations and nothing for guarded writes or nested exit writes', async () => {
     await wb.openFile('policy.c');
     await wb.page.keyboard.press('Control+Shift+M');
