@@ -36,6 +36,8 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['koffi'], banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/capabilities/probe.ts'], outfile: 'dist/probe.js', external: ['koffi'] },
   { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'koffi'] },
+  // Loaded by the extension on first use of the VM-entry checks.
+  { entryPoints: ['src/vscode/entry-checks.ts'], outfile: 'dist/entry-checks.js', external: ['vscode'] },
 ];
 
 // Data the editor reads directly (not through the bundle).

@@ -1,6 +1,7 @@
 // Entry point: wires the glue together. Capabilities load in the background; hovers wait for them.
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { registerEntryChecks } from './entry-view';
 import { Ctx } from './ctx';
 import { VmcsDiagnostics } from './diagnostics';
 import { LANGUAGES, VmcsHoverProvider } from './hover';
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
   ctx.subscribe(vscode.languages.registerHoverProvider(LANGUAGES.map((language) => ({ language })), new VmcsHoverProvider(ctx)));
   registerCommands(ctx);
   ctx.subscribe(new VmcsDiagnostics(ctx));
+  registerEntryChecks(ctx);
   registerStatus(ctx);
   ctx.subscribe(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -237,6 +237,32 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     assert.match(eptp, /page-walk length minus 1[^\n]*3 \(4-level walk\)/);
   });
 
+  it('VMCS: Check VM-Entry State… names the failing checks of a state file in the VM-Entry Checks tree and the Problems panel', async () => {
+    await wb.openFile('bad-guest.vmcs-state.json');
+    await wb.command('VMCS: Check VM-Entry State…');
+    const toast = await wb.toast(/exit reason 33/);
+    assert.match(toast, /2 failing, 0 not checked/);
+    // The fields view above takes most of the side bar: fold it while reading the checks.
+    const fieldsHeader = wb.page.locator('.part.sidebar .pane-header', { hasText: 'VMCS Fields' }).first();
+    await fieldsHeader.click();
+    try {
+      await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'guest.cs.type' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    } catch (e) {
+      await wb.screenshot('failed-entry-checks-tree');
+      throw e;
+    }
+    const rows = await wb.sideBarRows();
+    assert.ok(rows.some((r) => /^Guest-state area \(exit reason 33\) \| 2 fail · \d+ pass · 0 not checked$/.test(r)), rows.join('; '));
+    assert.ok(rows.some((r) => /^VMX controls \(VM-instruction error 7\) \| 0 fail · \d+ pass · 0 not checked$/.test(r)), rows.join('; '));
+    assert.ok(rows.some((r) => r === 'guest.cs.type | CS access rights 0xa09a has type 10 (expected 9, 11, 13 or 15)'), rows.join('; '));
+    await wb.page.keyboard.press('Control+Shift+M');
+    const problems = wb.page.locator('.markers-panel .monaco-list-row');
+    await problems.filter({ hasText: 'CS access rights 0xa09a has type 10' }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await problems.filter({ hasText: 'guest RFLAGS 0x0 clears bit 1' }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await wb.page.keyboard.press('Control+Shift+M');
+    await fieldsHeader.click();
+  });
+
   it('policy.c: the Problems panel lists the mask and value-constraint violations and nothing for guarded writes or nested exit writes', async () => {
     await wb.openFile('policy.c');
     await wb.page.keyboard.press('Control+Shift+M');

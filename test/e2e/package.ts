@@ -13,7 +13,7 @@ const KOFFI_FILES = ['package.json', 'index.cjs', 'LICENSE.txt', 'src/koffi/inde
 const EXTENSION_FILES = [
   'package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png',
   'media/walkthrough/source.md', 'media/walkthrough/hover.md', 'media/walkthrough/tree.md', 'media/walkthrough/check.md',
-  'dist/extension.js', 'dist/probe.js', 'dist/snapshot.schema.json',
+  'dist/extension.js', 'dist/entry-checks.js', 'dist/probe.js', 'dist/snapshot.schema.json', 'dist/state.schema.json',
 ];
 
 const koffiVersion = () => (require(join(ROOT, 'node_modules', 'koffi', 'package.json')) as { version: string }).version;

@@ -164,7 +164,7 @@ export class Workbench {
   constructor(readonly page: Page) {}
 
   static async open(browser: Browser, url: string): Promise<Workbench> {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90000 });
     return new Workbench(page);

@@ -65,3 +65,61 @@ describe('each VM-entry rule', () => {
     });
   }
 });
+
+describe('VM-entry rules, finer points', () => {
+  const inject = (type: number, vector: number, error: boolean) => (1n << 31n) | (BigInt(type) << 8n) | BigInt(vector) | (error ? 1n << 11n : 0n);
+  it('an exception injected into a real-mode guest (unrestricted guest, CR0.PE 0) delivers no error code', () => {
+    const s = GUEST_REAL();
+    s.set(0x4016, inject(3, 13, true));
+    assert.deepEqual(failing(run(s)), ['control.event.error-code-bit']);
+    s.set(0x4016, inject(3, 13, false));
+    assert.deepEqual(failing(run(s)), []);
+  });
+  it('without unrestricted guest, #GP needs its error code even if guest CR0.PE is 0: the guest-state check on CR0 fails instead', () => {
+    const s = GUEST_32();
+    s.set(0x6800, 0x80000030n); // PG without PE
+    s.set(0x4016, inject(3, 13, true));
+    const r = run(s);
+    assert.deepEqual(failing(r).sort(), ['guest.cr0.fixed', 'guest.cr0.pg-pe']);
+    assert.deepEqual(r.outcome, { result: 'entry-failure', exitReason: 0x80000021, qualification: 0 });
+  });
+  it('with IA32_VMX_BASIC bit 56, a hardware exception may go without its error code', () => {
+    const s = GUEST_64();
+    s.set(0x4016, inject(3, 13, false));
+    assert.deepEqual(failing(run(s, { msrs: { '0x480': '0x01da040000000004' } })), []);
+    s.set(0x4016, inject(4, 0x80, true)); // a software interrupt still may not push one
+    s.set(0x401a, 2n);
+    assert.deepEqual(failing(run(s, { msrs: { '0x480': '0x01da040000000004' } })), ['control.event.error-code-bit']);
+  });
+  it('an address above 36 bits is not checked when the physical-address width is unknown, and bits above 51 always fail', () => {
+    const s = GUEST_64();
+    s.set(0x6802, 1n << 40n);
+    const unknown = run(s, { widths: {} });
+    assert.deepEqual(notChecked(unknown), ['guest.cr3.width']);
+    assert.equal(unknown.outcome.result, 'undecided');
+    s.set(0x6802, 1n << 52n);
+    assert.deepEqual(failing(run(s, { widths: {} })), ['guest.cr3.width']);
+  });
+  it('an address canonical only with 57-bit linear addresses is not checked when the width is unknown', () => {
+    const s = GUEST_64();
+    s.set(0x6826, 0x00ff000000000000n);
+    assert.deepEqual(notChecked(run(s, { widths: { physical: 39 } })), ['guest.sysenter-eip.canonical']);
+    assert.deepEqual(failing(run(s, { widths: { physical: 39, linear: 48 } })), ['guest.sysenter-eip.canonical']);
+    assert.deepEqual(failing(run(s, { widths: { physical: 39, linear: 57 } })), []);
+  });
+  it('a capability MSR the source lacks leaves the checks that need it open', () => {
+    const s = GUEST_64();
+    s.set(0x400a, 2n);
+    const caps = coffeeLake({ physical: 39, linear: 48 });
+    caps.snapshot.msrs!.delete(0x485);
+    const r = checkEntry({ fields: s }, entryCaps(caps), cpuFacts(caps));
+    assert.ok(notChecked(r).includes('control.cr3-target-count'));
+    assert.equal(r.checks.find((c) => c.id === 'control.cr3-target-count')!.message, 'the source lacks IA32_VMX_MISC (MSR 0x485)');
+  });
+  it('LBR call-stack mode and branch filters depend on CPUID leaf 1CH: not checked', () => {
+    const s = GUEST_64();
+    s.set(0x4012, s.get(0x4012)! | (1n << 21n));
+    s.set(0x2816, 0x9n);
+    assert.deepEqual(notChecked(run(s, { rich: true })), ['guest.lbr-ctl']);
+  });
+});

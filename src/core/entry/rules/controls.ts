@@ -237,13 +237,14 @@ export const CONTROL_RULES: readonly Rule[] = [
     (c) => (vector(c) === 0 ? undefined : `an "other event" is injected with vector ${vector(c)} (expected 0, pending MTF VM exit)`)),
   {
     id: 'control.event.error-code-bit', section: ENTRIES, class: 'control', fields: [F.ENTRY_INTR_INFO, F.GUEST_CR0], when: injecting,
-    text: 'Bit 11 (deliver error code) is 1 exactly when a hardware exception that pushes an error code is injected into a guest with CR0.PE = 1 (with IA32_VMX_BASIC bit 56 = 1, only the "must be 0" half applies)',
+    text: 'Bit 11 (deliver error code) is 1 exactly when a hardware exception that pushes an error code is injected into a protected-mode guest ("unrestricted guest" 0, or guest CR0.PE 1); with IA32_VMX_BASIC bit 56 = 1, only the "must be 0" half applies',
     test: (c) => {
       const t = itype(c), v = vector(c);
       const deliver = ((info(c) >> 11n) & 1n) === 1n;
-      const pe = c.pe();
+      // Without "unrestricted guest" the guest is in protected mode whatever CR0 says (the CR0 checks come later).
+      const pe = !c.unrestricted() || c.pe();
       const relaxed = ((c.msr(0x480, 'IA32_VMX_BASIC') >> 56n) & 1n) === 1n;
-      if (deliver && (t !== HW_EXCEPTION || !pe)) return `deliver-error-code is 1 but ${t !== HW_EXCEPTION ? `the interruption type is ${t}, not a hardware exception` : 'guest CR0.PE is 0'}`;
+      if (deliver && (t !== HW_EXCEPTION || !pe)) return `deliver-error-code is 1 but ${t !== HW_EXCEPTION ? `the interruption type is ${t}, not a hardware exception` : 'the guest is in real mode (unrestricted guest with CR0.PE 0)'}`;
       if (relaxed) return undefined;
       const pushes = errorCodeVectors(c).includes(v);
       if (t === HW_EXCEPTION && pe && pushes && !deliver) return `vector ${v} pushes an error code but deliver-error-code is 0`;

@@ -12,8 +12,9 @@ const CR0_PE_PG = 0x80000001n;
 /** IA32_DEBUGCTL bits no CPU defines (2-5, 16-63); bits 6-15 exist on most but not all CPUs. */
 const DEBUGCTL_RESERVED = 0x3cn | ~0xffffn & ((1n << 64n) - 1n);
 const DEBUGCTL_MODEL = 0xffc0n;
-/** IA32_LBR_CTL: bits 0-3 and 16-22 are defined. */
+/** IA32_LBR_CTL: bits 0-3 and 16-22 are defined; call-stack mode (3) and branch filtering (16-22) exist where CPUID 1CH says. */
 const LBR_CTL_RESERVED = ~(0xfn | (0x7fn << 16n)) & ((1n << 64n) - 1n);
+const LBR_CTL_MODEL = 0x8n | (0x7fn << 16n);
 /** RFLAGS bits 63:22, 15, 5 and 3 are reserved; bit 1 is always 1. */
 const RFLAGS_RESERVED = (~((1n << 22n) - 1n) & ((1n << 64n) - 1n)) | (1n << 15n) | (1n << 5n) | (1n << 3n);
 
@@ -64,7 +65,9 @@ export const GUEST_REGISTER_RULES: readonly Rule[] = [
     }, loads(ENTRY.LOAD_BNDCFGS)),
   g('guest.rtit-ctl', CRS, [F.GUEST_RTIT_CTL], 'If "load IA32_RTIT_CTL" is 1, guest IA32_RTIT_CTL sets no reserved bits',
     (c) => modelSpecific(c, F.GUEST_RTIT_CTL, 'IA32_RTIT_CTL', 'the Intel PT features of CPUID leaf 14H'), loads(ENTRY.LOAD_RTIT)),
-  g('guest.lbr-ctl', CRS, [F.GUEST_LBR_CTL], 'If "load guest IA32_LBR_CTL" is 1, guest IA32_LBR_CTL sets no reserved bits', (c) => reservedBits('guest IA32_LBR_CTL', c.v(F.GUEST_LBR_CTL), LBR_CTL_RESERVED), loads(ENTRY.LOAD_LBR)),
+  g('guest.lbr-ctl', CRS, [F.GUEST_LBR_CTL], 'If "load guest IA32_LBR_CTL" is 1, guest IA32_LBR_CTL sets no reserved bits',
+    (c) => reservedBits('guest IA32_LBR_CTL', c.v(F.GUEST_LBR_CTL), LBR_CTL_RESERVED) ?? (c.v(F.GUEST_LBR_CTL) & LBR_CTL_MODEL ? modelSpecific(c, F.GUEST_LBR_CTL, 'IA32_LBR_CTL', 'call-stack mode and branch filtering, CPUID leaf 1CH') : undefined),
+    loads(ENTRY.LOAD_LBR)),
   g('guest.pkrs', CRS, [F.GUEST_PKRS], 'If "load PKRS" is 1, bits 63:32 of guest IA32_PKRS are 0', (c) => (c.v(F.GUEST_PKRS) >> 32n ? `guest IA32_PKRS ${h(c.v(F.GUEST_PKRS))} sets bits 63:32` : undefined), loads(ENTRY.LOAD_PKRS)),
 
   g('guest.gdtr.base.canonical', DTS, [F.GDTR_BASE], 'The guest GDTR base is canonical', (c) => canonical(c, F.GDTR_BASE, 'guest GDTR base')),
