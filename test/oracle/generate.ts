@@ -187,6 +187,19 @@ const FEATURES: Array<[string, 'pin' | 'proc' | 'proc2' | 'exit' | 'entry', numb
   ['entry-load-pat', 'entry', 14, (c) => c.w.set(0x2804, c.r.pick([0x0007040600070406n, 0x0007040600070403n]))],
   ['entry-load-efer', 'entry', 15, (c) => c.w.set(0x2806, c.r.pick(c.mode === '64' ? [0x500n, 0x400n, 0x100n, 0x501n, 0x2500n] : [0n, 0x400n, 0x100n, 0x800n, 0x2n]))],
   ['entry-load-bndcfgs', 'entry', 16, (c) => c.w.set(0x2812, c.r.pick([0n, 0x1001n, 0x4n, 0x0000800000000000n]))],
+  // CET and PKRS state: harmless to load while CR4.CET / CR4.PKS are 0 (the harness's host and the baselines).
+  ['exit-load-cet', 'exit', 28, (c) => {
+    c.w.set(0x6c18, c.r.pick([0n, 0n, 0x40n, 0xc00n, 0x0000800000000000n]));
+    c.w.set(0x6c1a, c.r.pick([0n, 0x1000n, 0x1002n, 0x0000800000000000n]));
+    c.w.set(0x6c1c, c.r.pick([0n, 0n, 0x0000800000000000n]));
+  }],
+  ['entry-load-cet', 'entry', 20, (c) => {
+    c.w.set(0x6828, c.r.pick([0n, 0n, 0x80n, 0xc00n, 0x0000800000000000n]));
+    c.w.set(0x682a, c.r.pick([0n, 0x2000n, 0x2001n, 1n << 32n, 0x0000800000000000n]));
+    c.w.set(0x682c, c.r.pick([0n, 0n, 0x0000800000000000n]));
+  }],
+  ['exit-load-pkrs', 'exit', 29, (c) => c.w.set(0x2c06, c.r.pick([0n, 0x55n, 1n << 32n]))],
+  ['entry-load-pkrs', 'entry', 22, (c) => c.w.set(0x2818, c.r.pick([0n, 0x55n, 1n << 40n]))],
 ];
 
 function injection(c: Ctx): string {
@@ -285,6 +298,30 @@ const MUTATIONS: Array<[number, Mutation]> = [
   [1, (c) => {
     c.w.set(0x2800, c.r.pick([0x25001n, 1n << BigInt(c.phys), 0xfffffffffffff000n]));
     return 'link pointer';
+  }],
+  [1, (c) => {
+    // A usable LDTR, valid or not (the guest never loads from it).
+    const f = GUEST_SEG_FIELDS(6);
+    c.w.set(f.ar, c.r.pick([0x82n, 0x82n, 0x92n, 0x02n, 0x182n, 0x8082n, 0x20082n]));
+    c.w.set(f.limit, c.r.pick([0xffffn, 0x67n, 0xfffffn]));
+    c.w.set(f.sel, c.r.pick([0x0n, 0x50n, 0x54n]));
+    c.w.set(f.base, c.r.pick([0n, 0x22000n, 0x0000800000000000n]));
+    return 'usable LDTR';
+  }],
+  [1, (c) => {
+    if (c.mode !== 'pae-ept') return undefined;
+    const n = c.r.int(4);
+    const v = c.w.get(0x280a + 2 * n)!;
+    c.w.set(0x280a + 2 * n, c.r.pick([v | 2n, v | 4n, v | 0x20n, v | 0x100n, v | (1n << BigInt(c.phys)), v & ~1n, (v & ~1n) | 6n]));
+    return `PDPTE${n}`;
+  }],
+  [1, (c) => {
+    if (c.mode !== '64' && c.mode !== '32') return undefined;
+    c.w.set(0x4016, (1n << 31n) | (2n << 8n) | 2n);
+    c.w.set(0x4824, c.r.pick([1n, 2n, 8n, 0n]));
+    if (c.r.chance(0.5)) enable(c, 'pin', 3) && c.r.chance(0.7) && enable(c, 'pin', 5);
+    c.w.set(0x6820, c.w.get(0x6820)! | bit(9));
+    return 'NMI injection';
   }],
   [1, (c) => {
     c.w.set(c.r.pick([0x400a]), BigInt(c.r.pick([1, 4, 5, 0x200])));
