@@ -63,7 +63,7 @@ function trie(words: string[]): string {
 
 const NO_NAMES = namePattern({ prefixed: [], words: [], members: [] });
 
-export class SourceCode {
+export class SourceCode<T = unknown> {
   private whole: string | undefined;
   // spanAfter is asked about increasing offsets during a scan: walk on from the last answer instead of searching.
   private cursor = 0;
@@ -73,9 +73,13 @@ export class SourceCode {
     readonly text: string,
     /** Sorted, disjoint [start, end) pairs, flattened: comments, strings, char literals and dead branches. */
     readonly excluded: number[],
-    /** Identifiers that start like a name of interest, in live code, in order (paths a::b whole): offsets and texts. */
+    /**
+     * Identifiers that start like a name of interest, in live code, in order (paths a::b whole): where they start
+     * and end, and what `keep` said of them (no text: most are read from what keep found for them).
+     */
     readonly tokenStarts: number[],
-    readonly tokens: string[],
+    readonly tokenEnds: number[],
+    readonly tokens: T[],
     /** Where the lines of live `#define` directives start. */
     readonly defines: number[],
     /** Where live `const`, `constexpr` and `enum` keywords stand. */
@@ -111,10 +115,10 @@ export function codeOnly(text: string): string {
 }
 
 /**
- * `keep` says which candidate tokens the caller wants (most identifiers the name filter lets through are no names):
- * the others are dropped as they come, so a large file does not hold them all.
+ * `keep` says which candidate tokens the caller wants and what they are to it (most identifiers the name filter lets
+ * through are no names: undefined): the others are dropped as they come, so a large file does not hold them all.
  */
-export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token: string) => boolean = () => true): SourceCode {
+export function lexSource<T = true>(text: string, pattern: RegExp = NO_NAMES, keep: (token: string) => T | undefined = () => true as T): SourceCode<T> {
   // Sorted and disjoint: a span that starts inside the last one (a comment running on past a reviving #endif's line)
   // extends it.
   const excluded: number[] = [];
@@ -134,7 +138,8 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token
   const defines: number[] = [];
   const items: number[] = [];
   const tokenStarts: number[] = [];
-  const tokens: string[] = [];
+  const tokenEnds: number[] = [];
+  const tokens: T[] = [];
   pattern.lastIndex = 0;
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     const token = m[0];
@@ -144,7 +149,10 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token
     else if (c !== 35) {
       if (deadFrom >= 0 || at < liveFrom) continue;
       if (token === 'const' || token === 'enum' || token === 'constexpr') items.push(at);
-      else if (keep(token)) tokenStarts.push(at), tokens.push(token);
+      else {
+        const kept = keep(token);
+        if (kept !== undefined) tokenStarts.push(at), tokenEnds.push(at + token.length), tokens.push(kept);
+      }
     } else {
       DIRECTIVE.lastIndex = at + 1;
       const d = DIRECTIVE.exec(text);
@@ -168,7 +176,7 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token
     }
   }
   if (deadFrom >= 0) excludeDead(text.length);
-  return new SourceCode(text, excluded, tokenStarts, tokens, defines, items);
+  return new SourceCode(text, excluded, tokenStarts, tokenEnds, tokens, defines, items);
 }
 
 const NOISE_IN_LINE = new RegExp(NOISE, 'g');

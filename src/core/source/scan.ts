@@ -7,6 +7,7 @@ import { parseEncoding } from '../catalogue/encoding';
 import { ANY_LANGUAGE } from '../catalogue/languages';
 import { PARAMETRIC, parametricField, type ParametricMacro } from '../catalogue/parametric';
 import { evaluate } from './expr';
+import { CODE, ENCODING, Found, MACRO, RAW, type Worked } from './found';
 import { lexSource, namePattern, type SourceCode } from './lexer';
 
 export interface Span {
@@ -223,14 +224,31 @@ type FieldRef = { record: FieldRecord; via: 'name' | 'encoding'; counted: boolea
 
 /** What a known identifier stands for: a field name (its uses), an accessor, a parametric macro. */
 interface Known {
+  name: string;
   uses?: readonly NameUse[];
   accessor?: Accessor;
   macro?: ParametricMacro;
   /** An object whose members are fields (vmcs12). */
   object?: boolean;
-  /** The name as a field argument, for the languages of the last scan that asked. */
+  /** For the languages of the last scan that asked (`languages`): the field where the name stands anywhere, and as a field argument. */
+  languages?: number;
+  anywhere?: FieldRecord;
   arg?: FieldRef | null;
-  argLanguages?: number;
+}
+
+/** A token the lexer kept that is no known name: a path, read by its suffixes. */
+const PATH: Known = { name: '' };
+
+/** A field name's uses in these languages, picked once per name and languages rather than per token. */
+function usesIn(known: Known, languages: number): Known {
+  if (known.languages !== languages) {
+    const anywhere = pickUse(known.uses!, languages, 'anywhere');
+    const arg = pickUse(known.uses!, languages, 'argument');
+    known.anywhere = anywhere?.record;
+    known.arg = arg ? { record: arg.record, via: 'name', counted: anywhere !== undefined } : null;
+    known.languages = languages;
+  }
+  return known;
 }
 
 const isSpaceCode = (c: number) => c === 32 || (c >= 9 && c <= 13);
@@ -257,14 +275,14 @@ class Names {
     const members = new Set<string>();
     for (const name of cat.aliasNames()) {
       const uses = cat.usesOf(name)!;
-      this.known.set(name, { uses });
+      this.known.set(name, { name, uses });
       // Argument-only names are read from the arguments of accessor calls; member names from member-access tokens.
       if (uses.some((u) => u.placement === 'anywhere')) prefixed.push(name);
       for (const u of uses) for (const o of u.memberOf ?? []) members.add(o);
     }
-    for (const [name, accessor] of accessors) this.known.set(name, { ...this.known.get(name), accessor });
-    for (const [name, macro] of PARAMETRIC) this.known.set(name, { ...this.known.get(name), macro });
-    for (const name of members) this.known.set(name, { ...this.known.get(name), object: true });
+    for (const [name, accessor] of accessors) this.known.set(name, { name, ...this.known.get(name), accessor });
+    for (const [name, macro] of PARAMETRIC) this.known.set(name, { name, ...this.known.get(name), macro });
+    for (const name of members) this.known.set(name, { name, ...this.known.get(name), object: true });
     const words = [...accessors.keys(), ...PARAMETRIC.keys()];
     this.pattern = namePattern({ prefixed, words, members });
     for (const n of [...prefixed, ...words, ...members]) if (n.length < 256) this.lengths[n.length] = 1;
@@ -278,7 +296,7 @@ class Names {
   }
 
   /** Tokens a scan reads: known names, accessors, objects and macros, and paths (read by their suffixes). */
-  readonly keep = (token: string): boolean => (this.has(token) && this.known.has(token)) || token.includes('::');
+  readonly keep = (token: string): Known | undefined => (this.has(token) && this.known.get(token)) || (token.includes('::') ? PATH : undefined);
 }
 
 let defaultNames: Names | undefined;
@@ -301,47 +319,44 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
   const languages = options.languages ?? ANY_LANGUAGE;
   const receivers = (languages & RECEIVERS.languages) !== 0;
   const src = lexSource(text, pattern, names.keep);
-  const { tokenStarts, tokens } = src;
-  const references: ScanReference[] = [];
-  const calls = new Calls(src, references, languages, known);
+  const { tokenStarts, tokenEnds, tokens } = src;
+  const found = new Found(src);
+  const calls = new Calls(src, found, languages, known);
   const n = text.length;
   const cat = catalogue();
 
-  // The next token is often this call's field argument: look it up once for both. (The lexer kept only tokens a
-  // scan reads.)
-  let next = tokens.length ? known.get(tokens[0]) : undefined;
   for (let t = 0; t < tokens.length; t++) {
-    const token = tokens[t];
+    const info = tokens[t];
     const start = tokenStarts[t];
-    const end = start + token.length;
-    const info = next;
-    next = t + 1 < tokens.length ? known.get(tokens[t + 1]) : undefined;
-    if (info?.object) {
+    const end = tokenEnds[t];
+    if (info.object) {
       // `vmcs12->guest_cr0`, `get_vmcs12(vcpu)->guest_cr0`: a member of an object whose members are fields
       MEMBER_ACCESS.lastIndex = end;
       const m = MEMBER_ACCESS.exec(text);
       const use = m ? pickUse(known.get(m[1])?.uses ?? [], languages, 'member') : undefined;
-      if (use?.memberOf?.includes(token)) references.push({ start: MEMBER_ACCESS.lastIndex - m![1].length, end: MEMBER_ACCESS.lastIndex, record: use.record, text: m![1], via: 'name' });
+      if (use?.memberOf?.includes(info.name)) found.reference(MEMBER_ACCESS.lastIndex - m![1].length, MEMBER_ACCESS.lastIndex, use.record, RAW);
       continue;
     }
     const before = text.charCodeAt(start - 1);
     const member = before === 46 || (before === 62 && text.charCodeAt(start - 2) === 45); // after . or ->
     let record: FieldRecord | undefined;
     let argumentOnly = false;
-    let accessor = info?.accessor;
+    let accessor = info.accessor;
+    let token = info.name;
     let callee = token;
-    if (info) {
+    if (info !== PATH) {
       if (info.uses) {
-        record = member ? undefined : pickUse(info.uses, languages, 'anywhere')?.record;
-        if (record) references.push({ start, end, record, text: token, via: 'name' });
-        else argumentOnly = !member && pickUse(info.uses, languages, 'argument') !== undefined;
+        usesIn(info, languages);
+        record = member ? undefined : info.anywhere;
+        if (record) found.reference(start, end, record, RAW);
+        else argumentOnly = !member && info.arg !== null;
       }
       if (info.macro && info.macro.languages & languages) calls.macro(start, end);
       if (accessor && member && !accessor.method) accessor = undefined;
     } else {
-      if (!token.includes('::')) continue;
       // A Rust or C++ path: its longest known suffix is the reference (a path segment may be an argument-only
       // name); `field::set`-style paths name the field before their last segment. Its last part may be an accessor.
+      token = text.slice(start, end);
       const suffixes = cat.pathSuffixes(token);
       const head = token.slice(0, token.lastIndexOf('::'));
       for (const [path, names] of [[token, suffixes], [head, cat.pathSuffixes(head)]] as const) {
@@ -350,7 +365,7 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
           record = uses && pickUse(uses, languages, 'argument')?.record;
           if (!record) continue;
           const at = start + path.length - name.length;
-          references.push({ start: at, end: at + name.length, record, text: name, via: 'name' });
+          found.reference(at, at + name.length, record, RAW);
           break;
         }
         if (record) break;
@@ -361,37 +376,39 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
     if (accessor) {
       let open = end;
       while (open < n && isSpaceCode(text.charCodeAt(open))) open++;
-      if (text.charCodeAt(open) === 40) calls.read(callee, accessor, open, tokenStarts[t + 1], tokens[t + 1], next);
+      if (text.charCodeAt(open) === 40) calls.read(callee, accessor, open, tokenStarts[t + 1], tokenEnds[t + 1], tokens[t + 1]);
       continue;
     }
     if (!record && !argumentOnly) continue;
     if (receivers && calls.receiver(record, token, start, end)) continue;
     if (start !== calls.lastField) calls.wrapped(token, start, end, record === undefined);
   }
-  // Calls report their raw-encoding arguments before the name pass reaches them: keep references in text order.
-  for (let i = 1; i < references.length; i++) {
-    if (references[i - 1].start > references[i].start) {
-      references.sort((a, b) => a.start - b.start);
-      break;
-    }
-  }
+  let references: ScanReference[] | undefined;
+  let writes: ScanWrite[] | undefined;
   let context: FileContext | undefined;
-  return { references, writes: calls.writes, fileContext: () => (context ??= fileContext(src)) };
+  return {
+    get references() {
+      return (references ??= found.references());
+    },
+    get writes() {
+      return (writes ??= found.writes());
+    },
+    fileContext: () => (context ??= fileContext(src)),
+  };
 }
 
 /** Reads accessor calls for one scan. #defines are read on first need; field and value texts recurring through a file are worked out once. */
 class Calls {
-  readonly writes: ScanWrite[] = [];
   /** Where the field argument of the last call read starts (its token needs no second look). */
   lastField = -1;
   private defs: Map<string, string> | undefined;
   private resolveName: ((name: string) => bigint | undefined) | undefined;
   private readonly fields = new Map<string, FieldRef | null>();
-  private readonly values = new Map<string, { adjusted: boolean; constant: bigint | undefined }>();
+  private readonly values = new Map<string, Worked>();
 
   constructor(
     private readonly src: SourceCode,
-    private readonly references: ScanReference[],
+    private readonly found: Found,
     private readonly languages: number,
     private readonly known: ReadonlyMap<string, Known>,
   ) {}
@@ -403,10 +420,10 @@ class Calls {
 
   /**
    * The call of `callee` whose "(" is at `open`: a reference when its field is a raw encoding or an argument-only
-   * name, a write when it writes a value. The next token (at nextStart) is often exactly the field argument, so its
-   * text needs no slicing.
+   * name, a write when it writes a value. The next token (nextStart to nextEnd) is often exactly the field argument,
+   * so its text needs no slicing.
    */
-  read(callee: string, accessor: Accessor, open: number, nextStart: number, nextToken: string | undefined, next: Known | undefined): void {
+  read(callee: string, accessor: Accessor, open: number, nextStart: number, nextEnd: number, next: Known | undefined): void {
     const { src } = this;
     const bounds = argBounds(src, open);
     const count = bounds ? bounds.length - 1 : -1;
@@ -416,8 +433,8 @@ class Calls {
     for (const f of accessor.forms) {
       if (f.args !== count || f.field >= count) continue;
       const span = argSpan(src, bounds!, f.field);
-      const isNext = nextToken !== undefined && nextStart === span.start && nextToken.length === span.end - span.start;
-      field = (isNext && next?.uses ? this.fieldOfName(next) : null) ?? this.fieldOf(isNext ? nextToken : argText(src, span));
+      const isNext = next !== undefined && nextStart === span.start && nextEnd === span.end;
+      field = (isNext && next.uses ? usesIn(next, this.languages).arg! : null) ?? this.fieldOf(isNext && next !== PATH ? next.name : argText(src, span));
       if (field) {
         form = f;
         fieldArg = span;
@@ -426,9 +443,9 @@ class Calls {
     }
     if (!field || !form || !fieldArg) return;
     this.lastField = fieldArg.start;
-    if (!field.counted) this.references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: argText(src, fieldArg), via: field.via });
+    if (!field.counted) this.found.reference(fieldArg.start, fieldArg.end, field.record, field.via === 'encoding' ? CODE | ENCODING : CODE);
     if (accessor.virtual || form.value === undefined || form.value >= count) return;
-    this.write(callee, field.record, fieldArg, argSpan(src, bounds!, form.value));
+    this.write(callee, field.record, fieldArg.start, fieldArg.end, argSpan(src, bounds!, form.value));
   }
 
   /** `FIELD.write(v)` (Rust receiver form): a write of its one argument. */
@@ -440,9 +457,9 @@ class Calls {
     if (!method) return false;
     const field = record ?? this.fieldOf(token)?.record;
     if (!field) return false;
-    if (!record) this.references.push({ start, end, record: field, text: token, via: 'name' });
+    if (!record) this.found.reference(start, end, field, RAW);
     const bounds = argBounds(this.src, RECEIVER.lastIndex - 1);
-    if (method.value !== undefined && bounds && bounds.length - 1 === method.args) this.write(`${token}.${m[1]}`, field, { start, end }, argSpan(this.src, bounds, method.value));
+    if (method.value !== undefined && bounds && bounds.length - 1 === method.args) this.write(`${token}.${m[1]}`, field, start, end, argSpan(this.src, bounds, method.value));
     return true;
   }
 
@@ -481,10 +498,10 @@ class Calls {
     const field = argumentOnly ? this.fieldOf(token) : undefined;
     if (argumentOnly) {
       if (!field) return;
-      this.references.push({ start, end, record: field.record, text: token, via: 'name' });
+      this.found.reference(start, end, field.record, RAW);
     }
     const record = field?.record ?? this.fieldOf(token)?.record;
-    if (kind === 'write' && record && bounds.length - 1 === index + 2) this.write(callee, record, fieldArg, argSpan(src, bounds, index + 1));
+    if (kind === 'write' && record && bounds.length - 1 === index + 2) this.write(callee, record, start, end, argSpan(src, bounds, index + 1));
   }
 
   /** `MACRO(arg)` naming a field (Xen's GUEST_SEG_SELECTOR(x86_seg_cs)): a reference over the whole call. */
@@ -497,16 +514,7 @@ class Calls {
     if (!bounds || bounds.length !== 2) return;
     const close = bounds[1] + 1;
     const field = this.fieldOf(src.slice(start, close));
-    if (field) this.references.push({ start, end: close, record: field.record, text: src.slice(start, close).replace(/\s+/g, ''), via: 'name' });
-  }
-
-  /** A field argument that is exactly a known name: resolved from its uses, remembered on the name for these languages. */
-  private fieldOfName(known: Known): FieldRef | null {
-    if (known.argLanguages === this.languages) return known.arg!;
-    const use = pickUse(known.uses!, this.languages, 'argument');
-    known.arg = use ? { record: use.record, via: 'name', counted: pickUse(known.uses!, this.languages, 'anywhere') !== undefined } : null;
-    known.argLanguages = this.languages;
-    return known.arg;
+    if (field) this.found.reference(start, close, field.record, MACRO);
   }
 
   /** A field argument: a name (Rust/C++ paths by their longest known suffix), a parametric macro call, an encoding, or a #define of one. */
@@ -546,14 +554,14 @@ class Calls {
     return found;
   }
 
-  private write(accessor: string, record: FieldRecord, field: Span, valueArg: Span): void {
-    const value = { start: valueArg.start, end: valueArg.end, text: argText(this.src, valueArg) };
-    let worked = this.values.get(value.text);
+  private write(accessor: string, record: FieldRecord, fieldStart: number, fieldEnd: number, valueArg: Span): void {
+    const text = argText(this.src, valueArg);
+    let worked = this.values.get(text);
     if (!worked) {
-      const adjusted = value.text.includes('(') && [...value.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
-      this.values.set(value.text, (worked = { adjusted, constant: adjusted ? undefined : evaluate(value.text, this.resolve) }));
+      const adjusted = text.includes('(') && [...text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
+      this.values.set(text, (worked = { text, adjusted, constant: adjusted ? undefined : evaluate(text, this.resolve) }));
     }
-    this.writes.push({ accessor, record, field, value, adjusted: worked.adjusted, constant: worked.constant });
+    this.found.write(accessor, record, fieldStart, fieldEnd, valueArg.start, valueArg.end, worked);
   }
 }
 
