@@ -2,6 +2,7 @@
 // references and writes, and objects for each would cost more in garbage collection than finding them. The objects
 // of ScanResult are made when they are first read.
 import type { FieldRecord } from '../catalogue/catalogue';
+import { Ints, Numbered } from './ints';
 import type { SourceCode } from './lexer';
 import type { ScanReference, ScanWrite } from './scan';
 
@@ -20,59 +21,70 @@ export interface Worked {
 }
 
 export class Found {
-  /** start, end per reference */
-  private readonly refSpans: number[] = [];
-  private readonly refRecords: FieldRecord[] = [];
-  private readonly refKinds: number[] = [];
-  /** field start, field end, value start, value end per write */
-  private readonly writeSpans: number[] = [];
-  private readonly writeAccessors: string[] = [];
-  private readonly writeRecords: FieldRecord[] = [];
-  private readonly writeValues: Worked[] = [];
+  /** start, end, record, kind per reference */
+  private readonly refs = new Ints();
+  /** field start, field end, value start, value end, record, accessor, value per write */
+  private readonly wrote = new Ints();
+  private readonly records = new Numbered<FieldRecord>();
+  private readonly accessors = new Numbered<string>();
+  private readonly values = new Numbered<Worked>();
 
   constructor(private readonly src: SourceCode) {}
 
   reference(start: number, end: number, record: FieldRecord, kind: number): void {
-    this.refSpans.push(start, end);
-    this.refRecords.push(record);
-    this.refKinds.push(kind);
+    const r = this.refs;
+    r.push(start);
+    r.push(end);
+    r.push(this.records.id(record));
+    r.push(kind);
   }
 
   write(accessor: string, record: FieldRecord, fieldStart: number, fieldEnd: number, valueStart: number, valueEnd: number, value: Worked): void {
-    this.writeSpans.push(fieldStart, fieldEnd, valueStart, valueEnd);
-    this.writeAccessors.push(accessor);
-    this.writeRecords.push(record);
-    this.writeValues.push(value);
+    const w = this.wrote;
+    w.push(fieldStart);
+    w.push(fieldEnd);
+    w.push(valueStart);
+    w.push(valueEnd);
+    w.push(this.records.id(record));
+    w.push(this.accessors.id(accessor));
+    w.push(this.values.id(value));
   }
 
   /** In text order: calls report their raw-encoding arguments before the name pass reaches them. */
   references(): ScanReference[] {
-    const { refSpans: spans, refKinds: kinds, src } = this;
-    const order = this.refRecords.map((_, i) => i);
-    for (let i = 1; i < order.length; i++) {
-      if (spans[2 * i - 2] > spans[2 * i]) {
-        order.sort((a, b) => spans[2 * a] - spans[2 * b]);
+    const { data: r, length } = this.refs;
+    const { src } = this;
+    const records = this.records.list;
+    const order = Array.from({ length: length / 4 }, (_, i) => 4 * i);
+    for (let i = 4; i < length; i += 4) {
+      if (r[i - 4] > r[i]) {
+        order.sort((a, b) => r[a] - r[b]);
         break;
       }
     }
-    return order.map((i): ScanReference => {
-      const start = spans[2 * i];
-      const end = spans[2 * i + 1];
-      const kind = kinds[i];
+    return order.map((k): ScanReference => {
+      const start = r[k];
+      const end = r[k + 1];
+      const kind = r[k + 3];
       const text = kind & CODE ? src.slice(start, end) : kind & MACRO ? src.slice(start, end).replace(/\s+/g, '') : src.text.slice(start, end);
-      return { start, end, record: this.refRecords[i], text, via: kind & ENCODING ? 'encoding' : 'name' };
+      return { start, end, record: records[r[k + 2]], text, via: kind & ENCODING ? 'encoding' : 'name' };
     });
   }
 
   writes(): ScanWrite[] {
-    const spans = this.writeSpans;
-    return this.writeValues.map(({ text, adjusted, constant }, i) => ({
-      accessor: this.writeAccessors[i],
-      record: this.writeRecords[i],
-      field: { start: spans[4 * i], end: spans[4 * i + 1] },
-      value: { start: spans[4 * i + 2], end: spans[4 * i + 3], text },
-      adjusted,
-      constant,
-    }));
+    const { data: w, length } = this.wrote;
+    const out: ScanWrite[] = [];
+    for (let k = 0; k < length; k += 7) {
+      const { text, adjusted, constant } = this.values.list[w[k + 6]];
+      out.push({
+        accessor: this.accessors.list[w[k + 5]],
+        record: this.records.list[w[k + 4]],
+        field: { start: w[k], end: w[k + 1] },
+        value: { start: w[k + 2], end: w[k + 3], text },
+        adjusted,
+        constant,
+      });
+    }
+    return out;
   }
 }

@@ -1,6 +1,7 @@
 // C-family source (C, C++, Rust, Swift, Go) as code: where comments, strings, char literals and dead `#if 0` branches
 // are, and where identifiers that may be names of interest stand. One native regex pass finds all of them, so a scan
 // never walks a file character by character in JavaScript; later steps read the text through the excluded spans.
+import { Ints } from './ints';
 
 // Comments, strings and char literals (a char literal is one character or one short escape, so Rust lifetimes stay code).
 const NOISE = String.raw`\/(?:\/[^\n]*|\*[\s\S]*?(?:\*\/|$))|"(?:\\[\s\S]|[^"\\\n])*"?|'(?:\\[^\n]{1,9}?|[^'\\\n])'|` + '`[^`]*`?';
@@ -63,7 +64,7 @@ function trie(words: string[]): string {
 
 const NO_NAMES = namePattern({ prefixed: [], words: [], members: [] });
 
-export class SourceCode<T = unknown> {
+export class SourceCode {
   private whole: string | undefined;
   // spanAfter is asked about increasing offsets during a scan: walk on from the last answer instead of searching.
   private cursor = 0;
@@ -75,11 +76,11 @@ export class SourceCode<T = unknown> {
     readonly excluded: number[],
     /**
      * Identifiers that start like a name of interest, in live code, in order (paths a::b whole): where they start
-     * and end, and what `keep` said of them (no text: most are read from what keep found for them).
+     * and end, and the number `keep` gave them (no text: most are read from what that number stands for).
      */
-    readonly tokenStarts: number[],
-    readonly tokenEnds: number[],
-    readonly tokens: T[],
+    readonly tokenStarts: Int32Array,
+    readonly tokenEnds: Int32Array,
+    readonly tokens: Int32Array,
     /** Where the lines of live `#define` directives start. */
     readonly defines: number[],
     /** Where live `const`, `constexpr` and `enum` keywords stand. */
@@ -115,10 +116,10 @@ export function codeOnly(text: string): string {
 }
 
 /**
- * `keep` says which candidate tokens the caller wants and what they are to it (most identifiers the name filter lets
- * through are no names: undefined): the others are dropped as they come, so a large file does not hold them all.
+ * `keep` numbers the candidate tokens the caller wants (most identifiers the name filter lets through are no names:
+ * -1): the others are dropped as they come, so a large file does not hold them all.
  */
-export function lexSource<T = true>(text: string, pattern: RegExp = NO_NAMES, keep: (token: string) => T | undefined = () => true as T): SourceCode<T> {
+export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token: string) => number = () => 0): SourceCode {
   // Sorted and disjoint: a span that starts inside the last one (a comment running on past a reviving #endif's line)
   // extends it.
   const excluded: number[] = [];
@@ -137,9 +138,9 @@ export function lexSource<T = true>(text: string, pattern: RegExp = NO_NAMES, ke
   let liveFrom = 0; // the end of the last dead stretch: the rest of a reviving directive's line is dead too
   const defines: number[] = [];
   const items: number[] = [];
-  const tokenStarts: number[] = [];
-  const tokenEnds: number[] = [];
-  const tokens: T[] = [];
+  const tokenStarts = new Ints();
+  const tokenEnds = new Ints();
+  const tokens = new Ints();
   pattern.lastIndex = 0;
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     const token = m[0];
@@ -151,7 +152,7 @@ export function lexSource<T = true>(text: string, pattern: RegExp = NO_NAMES, ke
       if (token === 'const' || token === 'enum' || token === 'constexpr') items.push(at);
       else {
         const kept = keep(token);
-        if (kept !== undefined) tokenStarts.push(at), tokenEnds.push(at + token.length), tokens.push(kept);
+        if (kept >= 0) tokenStarts.push(at), tokenEnds.push(at + token.length), tokens.push(kept);
       }
     } else {
       DIRECTIVE.lastIndex = at + 1;
@@ -176,7 +177,8 @@ export function lexSource<T = true>(text: string, pattern: RegExp = NO_NAMES, ke
     }
   }
   if (deadFrom >= 0) excludeDead(text.length);
-  return new SourceCode(text, excluded, tokenStarts, tokenEnds, tokens, defines, items);
+  const view = (ints: Ints) => ints.data.subarray(0, ints.length);
+  return new SourceCode(text, excluded, view(tokenStarts), view(tokenEnds), view(tokens), defines, items);
 }
 
 const NOISE_IN_LINE = new RegExp(NOISE, 'g');

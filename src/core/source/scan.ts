@@ -1,14 +1,15 @@
 // Finds VMCS references and constant writes in C, C++, Rust, Swift and Go source. The lexer (lexer.ts) marks
 // comments, strings and `#if 0` blocks and finds the candidate names; everything here reads code through its marks.
-import { ACCESSORS, ADJUST_HELPERS, RECEIVERS, withAccessors, wrapperKind, type Accessor, type AccessorForm, type AccessorSpec } from './accessors';
-import { catalogue, pickUse, type FieldRecord, type NameUse } from '../catalogue/catalogue';
+import { ADJUST_HELPERS, RECEIVERS, wrapperKind, type Accessor, type AccessorForm, type AccessorSpec } from './accessors';
+import { catalogue, pickUse, type FieldRecord } from '../catalogue/catalogue';
 import { bitNameOf, HV_CAPS_BY_CONTROL, type ControlKey } from '../catalogue/controls';
 import { parseEncoding } from '../catalogue/encoding';
 import { ANY_LANGUAGE } from '../catalogue/languages';
-import { PARAMETRIC, parametricField, type ParametricMacro } from '../catalogue/parametric';
+import { PARAMETRIC, parametricField } from '../catalogue/parametric';
 import { evaluate } from './expr';
 import { CODE, ENCODING, Found, MACRO, RAW, type Worked } from './found';
-import { lexSource, namePattern, type SourceCode } from './lexer';
+import { lexSource, type SourceCode } from './lexer';
+import { namesFor, PATH, usesIn, type FieldRef, type Known } from './names';
 
 export interface Span {
   /** Offsets into the text. */
@@ -219,38 +220,6 @@ function resolver(defs: Map<string, string>, languages: number) {
   return resolve;
 }
 
-/** A field argument as resolved; `counted` when the name pass already reported it as a reference. */
-type FieldRef = { record: FieldRecord; via: 'name' | 'encoding'; counted: boolean };
-
-/** What a known identifier stands for: a field name (its uses), an accessor, a parametric macro. */
-interface Known {
-  name: string;
-  uses?: readonly NameUse[];
-  accessor?: Accessor;
-  macro?: ParametricMacro;
-  /** An object whose members are fields (vmcs12). */
-  object?: boolean;
-  /** For the languages of the last scan that asked (`languages`): the field where the name stands anywhere, and as a field argument. */
-  languages?: number;
-  anywhere?: FieldRecord;
-  arg?: FieldRef | null;
-}
-
-/** A token the lexer kept that is no known name: a path, read by its suffixes. */
-const PATH: Known = { name: '' };
-
-/** A field name's uses in these languages, picked once per name and languages rather than per token. */
-function usesIn(known: Known, languages: number): Known {
-  if (known.languages !== languages) {
-    const anywhere = pickUse(known.uses!, languages, 'anywhere');
-    const arg = pickUse(known.uses!, languages, 'argument');
-    known.anywhere = anywhere?.record;
-    known.arg = arg ? { record: arg.record, via: 'name', counted: anywhere !== undefined } : null;
-    known.languages = languages;
-  }
-  return known;
-}
-
 const isSpaceCode = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 /** After an object's name: its call's arguments, if any, `->` or `.`, and the member. */
@@ -264,58 +233,9 @@ export interface ScanOptions {
   accessors?: readonly AccessorSpec[];
 }
 
-/** The name filter and lookup table for one set of accessors, built once. */
-class Names {
-  readonly known = new Map<string, Known>();
-  readonly pattern: RegExp;
-
-  constructor(readonly accessors: ReadonlyMap<string, Accessor>) {
-    const cat = catalogue();
-    const prefixed: string[] = [];
-    const members = new Set<string>();
-    for (const name of cat.aliasNames()) {
-      const uses = cat.usesOf(name)!;
-      this.known.set(name, { name, uses });
-      // Argument-only names are read from the arguments of accessor calls; member names from member-access tokens.
-      if (uses.some((u) => u.placement === 'anywhere')) prefixed.push(name);
-      for (const u of uses) for (const o of u.memberOf ?? []) members.add(o);
-    }
-    for (const [name, accessor] of accessors) this.known.set(name, { name, ...this.known.get(name), accessor });
-    for (const [name, macro] of PARAMETRIC) this.known.set(name, { name, ...this.known.get(name), macro });
-    for (const name of members) this.known.set(name, { name, ...this.known.get(name), object: true });
-    const words = [...accessors.keys(), ...PARAMETRIC.keys()];
-    this.pattern = namePattern({ prefixed, words, members });
-    for (const n of [...prefixed, ...words, ...members]) if (n.length < 256) this.lengths[n.length] = 1;
-  }
-
-  /** Lengths of the names tokens can be: most other identifiers the name filter lets through are rejected by length. */
-  readonly lengths = new Uint8Array(256);
-
-  has(token: string): boolean {
-    return token.length > 255 || this.lengths[token.length] === 1;
-  }
-
-  /** Tokens a scan reads: known names, accessors, objects and macros, and paths (read by their suffixes). */
-  readonly keep = (token: string): Known | undefined => (this.has(token) && this.known.get(token)) || (token.includes('::') ? PATH : undefined);
-}
-
-let defaultNames: Names | undefined;
-const customNames = new Map<string, Names>();
-
-function namesFor(specs: readonly AccessorSpec[] | undefined): Names {
-  if (!specs?.length) return (defaultNames ??= new Names(ACCESSORS));
-  const key = JSON.stringify(specs);
-  let names = customNames.get(key);
-  if (!names) {
-    if (customNames.size > 8) customNames.clear();
-    customNames.set(key, (names = new Names(withAccessors(specs, 'accessors'))));
-  }
-  return names;
-}
-
 export function scanText(text: string, options: ScanOptions = {}): ScanResult {
   const names = namesFor(options.accessors);
-  const { pattern, known, accessors } = names;
+  const { pattern, known, accessors, list } = names;
   const languages = options.languages ?? ANY_LANGUAGE;
   const receivers = (languages & RECEIVERS.languages) !== 0;
   const src = lexSource(text, pattern, names.keep);
@@ -326,7 +246,8 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
   const cat = catalogue();
 
   for (let t = 0; t < tokens.length; t++) {
-    const info = tokens[t];
+    const id = tokens[t];
+    const info = list[id];
     const start = tokenStarts[t];
     const end = tokenEnds[t];
     if (info.object) {
@@ -344,7 +265,7 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
     let accessor = info.accessor;
     let token = info.name;
     let callee = token;
-    if (info !== PATH) {
+    if (id !== PATH) {
       if (info.uses) {
         usesIn(info, languages);
         record = member ? undefined : info.anywhere;
@@ -376,7 +297,8 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
     if (accessor) {
       let open = end;
       while (open < n && isSpaceCode(text.charCodeAt(open))) open++;
-      if (text.charCodeAt(open) === 40) calls.read(callee, accessor, open, tokenStarts[t + 1], tokenEnds[t + 1], tokens[t + 1]);
+      const nextId = tokens[t + 1]; // undefined after the last
+      if (text.charCodeAt(open) === 40) calls.read(callee, accessor, open, tokenStarts[t + 1], tokenEnds[t + 1], nextId ? list[nextId] : undefined);
       continue;
     }
     if (!record && !argumentOnly) continue;
@@ -420,8 +342,8 @@ class Calls {
 
   /**
    * The call of `callee` whose "(" is at `open`: a reference when its field is a raw encoding or an argument-only
-   * name, a write when it writes a value. The next token (nextStart to nextEnd) is often exactly the field argument,
-   * so its text needs no slicing.
+   * name, a write when it writes a value. The next token (nextStart to nextEnd; `next` unless it is a path) is often
+   * exactly the field argument, so its text needs no slicing.
    */
   read(callee: string, accessor: Accessor, open: number, nextStart: number, nextEnd: number, next: Known | undefined): void {
     const { src } = this;
@@ -434,7 +356,7 @@ class Calls {
       if (f.args !== count || f.field >= count) continue;
       const span = argSpan(src, bounds!, f.field);
       const isNext = next !== undefined && nextStart === span.start && nextEnd === span.end;
-      field = (isNext && next.uses ? usesIn(next, this.languages).arg! : null) ?? this.fieldOf(isNext && next !== PATH ? next.name : argText(src, span));
+      field = (isNext && next.uses ? usesIn(next, this.languages).arg! : null) ?? this.fieldOf(isNext ? next.name : argText(src, span));
       if (field) {
         form = f;
         fieldArg = span;
