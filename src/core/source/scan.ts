@@ -118,51 +118,54 @@ function argBounds(src: SourceCode, open: number, close = 41, span = 8192): numb
   const bounds = [open];
   let depth = 0;
   let k = src.spanAfter(open);
-  let skip = k < excluded.length ? excluded[k] : Infinity;
+  // A `(` inside an excluded span (the end of a reviving #endif's line) is read on without stepping over spans.
+  if (k < excluded.length && excluded[k] <= open) k = excluded.length;
   const limit = Math.min(text.length, open + span);
-  for (let i = open + 1; i < limit; i++) {
-    if (i === skip) {
-      i = excluded[k + 1] - 1;
-      k += 2;
-      skip = k < excluded.length ? excluded[k] : Infinity;
-      continue;
-    }
-    const c = text.charCodeAt(i);
-    const role = c < 128 ? PUNCTUATION[c] : 0;
-    if (role === 0) continue;
-    if (role === OPEN) depth++;
-    else if (role === CLOSE) {
-      if (depth === 0) {
-        if (c !== close) return undefined;
-        bounds.push(i);
-        // f() has no argument, f(a) one; a trailing comma (Rust, enums) ends the list without another argument
-        let j = i - 1;
-        while (j > open && isSpaceCode(text.charCodeAt(j))) j--;
-        // only when the list ends in a comma or a comment, or is f( )
-        if (bounds.length === 2 || text.charCodeAt(j) === 44 || text.charCodeAt(j) === 47) {
-          const last = argSpan(src, bounds, bounds.length - 2);
-          if (last.start === last.end) {
-            if (bounds.length === 2) return [open];
-            bounds.splice(bounds.length - 2, 1);
-          }
-        }
-        return bounds;
+  for (let i = open + 1; ; i = excluded[k + 1], k += 2) {
+    // Code runs from i to the next excluded span (or the limit); the span is stepped over whole.
+    const stop = k < excluded.length && excluded[k] < limit ? excluded[k] : limit;
+    for (; i < stop; i++) {
+      const c = text.charCodeAt(i);
+      const role = PUNCTUATION[c];
+      if (role === 0) continue;
+      if (role === OPEN) depth++;
+      else if (role === CLOSE) {
+        if (depth === 0) return c === close ? closed(src, bounds, i) : undefined;
+        depth--;
+      } else if (depth === 0) {
+        if (role === COMMA) bounds.push(i);
+        else return undefined; // ';' before ')': not a call we understand
       }
-      depth--;
-    } else if (depth === 0) {
-      if (role === COMMA) bounds.push(i);
-      else return undefined; // ';' before ')': not a call we understand
+    }
+    if (stop === limit) return undefined;
+  }
+}
+
+/** The bounds of an argument list that closes at `end`. */
+function closed(src: SourceCode, bounds: number[], end: number): number[] {
+  const { text } = src;
+  const open = bounds[0];
+  bounds.push(end);
+  // f() has no argument, f(a) one; a trailing comma (Rust, enums) ends the list without another argument
+  let j = end - 1;
+  while (j > open && isSpaceCode(text.charCodeAt(j))) j--;
+  // only when the list ends in a comma or a comment, or is f( )
+  if (bounds.length === 2 || text.charCodeAt(j) === 44 || text.charCodeAt(j) === 47) {
+    const last = argSpan(src, bounds, bounds.length - 2);
+    if (last.start === last.end) {
+      if (bounds.length === 2) return [open];
+      bounds.splice(bounds.length - 2, 1);
     }
   }
-  return undefined;
+  return bounds;
 }
 
 const OPEN = 1;
 const CLOSE = 2;
 const COMMA = 3;
 const SEMICOLON = 4;
-/** What a character does to a call's argument list. */
-const PUNCTUATION = new Uint8Array(128);
+/** What a character does to a call's argument list (a table of every UTF-16 code, so no range test per character). */
+const PUNCTUATION = new Uint8Array(65536);
 for (const [chars, role] of [['([{', OPEN], [')]}', CLOSE], [',', COMMA], [';', SEMICOLON]] as const) for (const ch of chars) PUNCTUATION[ch.charCodeAt(0)] = role;
 
 /** Argument k without the blanks, comments and strings around it. */
