@@ -1,6 +1,7 @@
 // C-family source (C, C++, Rust, Swift, Go) as code: where comments, strings, char literals and dead `#if 0` branches
 // are, and where identifiers that may be names of interest stand. One native regex pass finds all of them, so a scan
 // never walks a file character by character in JavaScript; later steps read the text through the excluded spans.
+import { Ints } from './ints';
 
 // Comments, strings and char literals (a char literal is one character or one short escape, so Rust lifetimes stay code).
 const NOISE = String.raw`\/(?:\/[^\n]*|\*[\s\S]*?(?:\*\/|$))|"(?:\\[\s\S]|[^"\\\n])*"?|'(?:\\[^\n]{1,9}?|[^'\\\n])'|` + '`[^`]*`?';
@@ -73,9 +74,13 @@ export class SourceCode {
     readonly text: string,
     /** Sorted, disjoint [start, end) pairs, flattened: comments, strings, char literals and dead branches. */
     readonly excluded: number[],
-    /** Identifiers that start like a name of interest, in live code, in order (paths a::b whole): offsets and texts. */
-    readonly tokenStarts: number[],
-    readonly tokens: string[],
+    /**
+     * Identifiers that start like a name of interest, in live code, in order (paths a::b whole): where they start
+     * and end, and the number `keep` gave them (no text: most are read from what that number stands for).
+     */
+    readonly tokenStarts: Int32Array,
+    readonly tokenEnds: Int32Array,
+    readonly tokens: Int32Array,
     /** Where the lines of live `#define` directives start. */
     readonly defines: number[],
     /** Where live `const`, `constexpr` and `enum` keywords stand. */
@@ -111,10 +116,10 @@ export function codeOnly(text: string): string {
 }
 
 /**
- * `keep` says which candidate tokens the caller wants (most identifiers the name filter lets through are no names):
- * the others are dropped as they come, so a large file does not hold them all.
+ * `keep` numbers the candidate tokens the caller wants (most identifiers the name filter lets through are no names:
+ * -1): the others are dropped as they come, so a large file does not hold them all.
  */
-export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token: string) => boolean = () => true): SourceCode {
+export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token: string) => number = () => 0): SourceCode {
   // Sorted and disjoint: a span that starts inside the last one (a comment running on past a reviving #endif's line)
   // extends it.
   const excluded: number[] = [];
@@ -133,8 +138,9 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token
   let liveFrom = 0; // the end of the last dead stretch: the rest of a reviving directive's line is dead too
   const defines: number[] = [];
   const items: number[] = [];
-  const tokenStarts: number[] = [];
-  const tokens: string[] = [];
+  const tokenStarts = new Ints();
+  const tokenEnds = new Ints();
+  const tokens = new Ints();
   pattern.lastIndex = 0;
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     const token = m[0];
@@ -144,7 +150,10 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token
     else if (c !== 35) {
       if (deadFrom >= 0 || at < liveFrom) continue;
       if (token === 'const' || token === 'enum' || token === 'constexpr') items.push(at);
-      else if (keep(token)) tokenStarts.push(at), tokens.push(token);
+      else {
+        const kept = keep(token);
+        if (kept >= 0) tokenStarts.push(at), tokenEnds.push(at + token.length), tokens.push(kept);
+      }
     } else {
       DIRECTIVE.lastIndex = at + 1;
       const d = DIRECTIVE.exec(text);
@@ -168,7 +177,8 @@ export function lexSource(text: string, pattern: RegExp = NO_NAMES, keep: (token
     }
   }
   if (deadFrom >= 0) excludeDead(text.length);
-  return new SourceCode(text, excluded, tokenStarts, tokens, defines, items);
+  const view = (ints: Ints) => ints.data.subarray(0, ints.length);
+  return new SourceCode(text, excluded, view(tokenStarts), view(tokenEnds), view(tokens), defines, items);
 }
 
 const NOISE_IN_LINE = new RegExp(NOISE, 'g');

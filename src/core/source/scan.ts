@@ -1,13 +1,15 @@
 // Finds VMCS references and constant writes in C, C++, Rust, Swift and Go source. The lexer (lexer.ts) marks
 // comments, strings and `#if 0` blocks and finds the candidate names; everything here reads code through its marks.
-import { ACCESSORS, ADJUST_HELPERS, RECEIVERS, withAccessors, wrapperKind, type Accessor, type AccessorForm, type AccessorSpec } from './accessors';
-import { catalogue, pickUse, type FieldRecord, type NameUse } from '../catalogue/catalogue';
+import { ADJUST_HELPERS, RECEIVERS, wrapperKind, type Accessor, type AccessorForm, type AccessorSpec } from './accessors';
+import { catalogue, pickUse, type FieldRecord } from '../catalogue/catalogue';
 import { bitNameOf, HV_CAPS_BY_CONTROL, type ControlKey } from '../catalogue/controls';
 import { parseEncoding } from '../catalogue/encoding';
 import { ANY_LANGUAGE } from '../catalogue/languages';
-import { PARAMETRIC, parametricField, type ParametricMacro } from '../catalogue/parametric';
+import { PARAMETRIC, parametricField } from '../catalogue/parametric';
 import { evaluate } from './expr';
-import { lexSource, namePattern, type SourceCode } from './lexer';
+import { CODE, ENCODING, Found, MACRO, RAW, type Worked } from './found';
+import { lexSource, type SourceCode } from './lexer';
+import { namesFor, PATH, usesIn, type FieldRef, type Known } from './names';
 
 export interface Span {
   /** Offsets into the text. */
@@ -116,51 +118,54 @@ function argBounds(src: SourceCode, open: number, close = 41, span = 8192): numb
   const bounds = [open];
   let depth = 0;
   let k = src.spanAfter(open);
-  let skip = k < excluded.length ? excluded[k] : Infinity;
+  // A `(` inside an excluded span (the end of a reviving #endif's line) is read on without stepping over spans.
+  if (k < excluded.length && excluded[k] <= open) k = excluded.length;
   const limit = Math.min(text.length, open + span);
-  for (let i = open + 1; i < limit; i++) {
-    if (i === skip) {
-      i = excluded[k + 1] - 1;
-      k += 2;
-      skip = k < excluded.length ? excluded[k] : Infinity;
-      continue;
-    }
-    const c = text.charCodeAt(i);
-    const role = c < 128 ? PUNCTUATION[c] : 0;
-    if (role === 0) continue;
-    if (role === OPEN) depth++;
-    else if (role === CLOSE) {
-      if (depth === 0) {
-        if (c !== close) return undefined;
-        bounds.push(i);
-        // f() has no argument, f(a) one; a trailing comma (Rust, enums) ends the list without another argument
-        let j = i - 1;
-        while (j > open && isSpaceCode(text.charCodeAt(j))) j--;
-        // only when the list ends in a comma or a comment, or is f( )
-        if (bounds.length === 2 || text.charCodeAt(j) === 44 || text.charCodeAt(j) === 47) {
-          const last = argSpan(src, bounds, bounds.length - 2);
-          if (last.start === last.end) {
-            if (bounds.length === 2) return [open];
-            bounds.splice(bounds.length - 2, 1);
-          }
-        }
-        return bounds;
+  for (let i = open + 1; ; i = excluded[k + 1], k += 2) {
+    // Code runs from i to the next excluded span (or the limit); the span is stepped over whole.
+    const stop = k < excluded.length && excluded[k] < limit ? excluded[k] : limit;
+    for (; i < stop; i++) {
+      const c = text.charCodeAt(i);
+      const role = PUNCTUATION[c];
+      if (role === 0) continue;
+      if (role === OPEN) depth++;
+      else if (role === CLOSE) {
+        if (depth === 0) return c === close ? closed(src, bounds, i) : undefined;
+        depth--;
+      } else if (depth === 0) {
+        if (role === COMMA) bounds.push(i);
+        else return undefined; // ';' before ')': not a call we understand
       }
-      depth--;
-    } else if (depth === 0) {
-      if (role === COMMA) bounds.push(i);
-      else return undefined; // ';' before ')': not a call we understand
+    }
+    if (stop === limit) return undefined;
+  }
+}
+
+/** The bounds of an argument list that closes at `end`. */
+function closed(src: SourceCode, bounds: number[], end: number): number[] {
+  const { text } = src;
+  const open = bounds[0];
+  bounds.push(end);
+  // f() has no argument, f(a) one; a trailing comma (Rust, enums) ends the list without another argument
+  let j = end - 1;
+  while (j > open && isSpaceCode(text.charCodeAt(j))) j--;
+  // only when the list ends in a comma or a comment, or is f( )
+  if (bounds.length === 2 || text.charCodeAt(j) === 44 || text.charCodeAt(j) === 47) {
+    const last = argSpan(src, bounds, bounds.length - 2);
+    if (last.start === last.end) {
+      if (bounds.length === 2) return [open];
+      bounds.splice(bounds.length - 2, 1);
     }
   }
-  return undefined;
+  return bounds;
 }
 
 const OPEN = 1;
 const CLOSE = 2;
 const COMMA = 3;
 const SEMICOLON = 4;
-/** What a character does to a call's argument list. */
-const PUNCTUATION = new Uint8Array(128);
+/** What a character does to a call's argument list (a table of every UTF-16 code, so no range test per character). */
+const PUNCTUATION = new Uint8Array(65536);
 for (const [chars, role] of [['([{', OPEN], [')]}', CLOSE], [',', COMMA], [';', SEMICOLON]] as const) for (const ch of chars) PUNCTUATION[ch.charCodeAt(0)] = role;
 
 /** Argument k without the blanks, comments and strings around it. */
@@ -218,21 +223,6 @@ function resolver(defs: Map<string, string>, languages: number) {
   return resolve;
 }
 
-/** A field argument as resolved; `counted` when the name pass already reported it as a reference. */
-type FieldRef = { record: FieldRecord; via: 'name' | 'encoding'; counted: boolean };
-
-/** What a known identifier stands for: a field name (its uses), an accessor, a parametric macro. */
-interface Known {
-  uses?: readonly NameUse[];
-  accessor?: Accessor;
-  macro?: ParametricMacro;
-  /** An object whose members are fields (vmcs12). */
-  object?: boolean;
-  /** The name as a field argument, for the languages of the last scan that asked. */
-  arg?: FieldRef | null;
-  argLanguages?: number;
-}
-
 const isSpaceCode = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 /** After an object's name: its call's arguments, if any, `->` or `.`, and the member. */
@@ -246,102 +236,51 @@ export interface ScanOptions {
   accessors?: readonly AccessorSpec[];
 }
 
-/** The name filter and lookup table for one set of accessors, built once. */
-class Names {
-  readonly known = new Map<string, Known>();
-  readonly pattern: RegExp;
-
-  constructor(readonly accessors: ReadonlyMap<string, Accessor>) {
-    const cat = catalogue();
-    const prefixed: string[] = [];
-    const members = new Set<string>();
-    for (const name of cat.aliasNames()) {
-      const uses = cat.usesOf(name)!;
-      this.known.set(name, { uses });
-      // Argument-only names are read from the arguments of accessor calls; member names from member-access tokens.
-      if (uses.some((u) => u.placement === 'anywhere')) prefixed.push(name);
-      for (const u of uses) for (const o of u.memberOf ?? []) members.add(o);
-    }
-    for (const [name, accessor] of accessors) this.known.set(name, { ...this.known.get(name), accessor });
-    for (const [name, macro] of PARAMETRIC) this.known.set(name, { ...this.known.get(name), macro });
-    for (const name of members) this.known.set(name, { ...this.known.get(name), object: true });
-    const words = [...accessors.keys(), ...PARAMETRIC.keys()];
-    this.pattern = namePattern({ prefixed, words, members });
-    for (const n of [...prefixed, ...words, ...members]) if (n.length < 256) this.lengths[n.length] = 1;
-  }
-
-  /** Lengths of the names tokens can be: most other identifiers the name filter lets through are rejected by length. */
-  readonly lengths = new Uint8Array(256);
-
-  has(token: string): boolean {
-    return token.length > 255 || this.lengths[token.length] === 1;
-  }
-
-  /** Tokens a scan reads: known names, accessors, objects and macros, and paths (read by their suffixes). */
-  readonly keep = (token: string): boolean => (this.has(token) && this.known.has(token)) || token.includes('::');
-}
-
-let defaultNames: Names | undefined;
-const customNames = new Map<string, Names>();
-
-function namesFor(specs: readonly AccessorSpec[] | undefined): Names {
-  if (!specs?.length) return (defaultNames ??= new Names(ACCESSORS));
-  const key = JSON.stringify(specs);
-  let names = customNames.get(key);
-  if (!names) {
-    if (customNames.size > 8) customNames.clear();
-    customNames.set(key, (names = new Names(withAccessors(specs, 'accessors'))));
-  }
-  return names;
-}
-
 export function scanText(text: string, options: ScanOptions = {}): ScanResult {
   const names = namesFor(options.accessors);
-  const { pattern, known, accessors } = names;
+  const { pattern, known, accessors, list } = names;
   const languages = options.languages ?? ANY_LANGUAGE;
   const receivers = (languages & RECEIVERS.languages) !== 0;
   const src = lexSource(text, pattern, names.keep);
-  const { tokenStarts, tokens } = src;
-  const references: ScanReference[] = [];
-  const calls = new Calls(src, references, languages, known);
+  const { tokenStarts, tokenEnds, tokens } = src;
+  const found = new Found(src);
+  const calls = new Calls(src, found, languages, known);
   const n = text.length;
   const cat = catalogue();
 
-  // The next token is often this call's field argument: look it up once for both. (The lexer kept only tokens a
-  // scan reads.)
-  let next = tokens.length ? known.get(tokens[0]) : undefined;
   for (let t = 0; t < tokens.length; t++) {
-    const token = tokens[t];
+    const id = tokens[t];
+    const info = list[id];
     const start = tokenStarts[t];
-    const end = start + token.length;
-    const info = next;
-    next = t + 1 < tokens.length ? known.get(tokens[t + 1]) : undefined;
-    if (info?.object) {
+    const end = tokenEnds[t];
+    if (info.object) {
       // `vmcs12->guest_cr0`, `get_vmcs12(vcpu)->guest_cr0`: a member of an object whose members are fields
       MEMBER_ACCESS.lastIndex = end;
       const m = MEMBER_ACCESS.exec(text);
       const use = m ? pickUse(known.get(m[1])?.uses ?? [], languages, 'member') : undefined;
-      if (use?.memberOf?.includes(token)) references.push({ start: MEMBER_ACCESS.lastIndex - m![1].length, end: MEMBER_ACCESS.lastIndex, record: use.record, text: m![1], via: 'name' });
+      if (use?.memberOf?.includes(info.name)) found.reference(MEMBER_ACCESS.lastIndex - m![1].length, MEMBER_ACCESS.lastIndex, use.record, RAW);
       continue;
     }
     const before = text.charCodeAt(start - 1);
     const member = before === 46 || (before === 62 && text.charCodeAt(start - 2) === 45); // after . or ->
     let record: FieldRecord | undefined;
     let argumentOnly = false;
-    let accessor = info?.accessor;
+    let accessor = info.accessor;
+    let token = info.name;
     let callee = token;
-    if (info) {
+    if (id !== PATH) {
       if (info.uses) {
-        record = member ? undefined : pickUse(info.uses, languages, 'anywhere')?.record;
-        if (record) references.push({ start, end, record, text: token, via: 'name' });
-        else argumentOnly = !member && pickUse(info.uses, languages, 'argument') !== undefined;
+        usesIn(info, languages);
+        record = member ? undefined : info.anywhere;
+        if (record) found.reference(start, end, record, RAW);
+        else argumentOnly = !member && info.arg !== null;
       }
       if (info.macro && info.macro.languages & languages) calls.macro(start, end);
       if (accessor && member && !accessor.method) accessor = undefined;
     } else {
-      if (!token.includes('::')) continue;
       // A Rust or C++ path: its longest known suffix is the reference (a path segment may be an argument-only
       // name); `field::set`-style paths name the field before their last segment. Its last part may be an accessor.
+      token = text.slice(start, end);
       const suffixes = cat.pathSuffixes(token);
       const head = token.slice(0, token.lastIndexOf('::'));
       for (const [path, names] of [[token, suffixes], [head, cat.pathSuffixes(head)]] as const) {
@@ -350,7 +289,7 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
           record = uses && pickUse(uses, languages, 'argument')?.record;
           if (!record) continue;
           const at = start + path.length - name.length;
-          references.push({ start: at, end: at + name.length, record, text: name, via: 'name' });
+          found.reference(at, at + name.length, record, RAW);
           break;
         }
         if (record) break;
@@ -361,37 +300,40 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
     if (accessor) {
       let open = end;
       while (open < n && isSpaceCode(text.charCodeAt(open))) open++;
-      if (text.charCodeAt(open) === 40) calls.read(callee, accessor, open, tokenStarts[t + 1], tokens[t + 1], next);
+      const nextId = tokens[t + 1]; // undefined after the last
+      if (text.charCodeAt(open) === 40) calls.read(callee, accessor, open, tokenStarts[t + 1], tokenEnds[t + 1], nextId ? list[nextId] : undefined);
       continue;
     }
     if (!record && !argumentOnly) continue;
     if (receivers && calls.receiver(record, token, start, end)) continue;
     if (start !== calls.lastField) calls.wrapped(token, start, end, record === undefined);
   }
-  // Calls report their raw-encoding arguments before the name pass reaches them: keep references in text order.
-  for (let i = 1; i < references.length; i++) {
-    if (references[i - 1].start > references[i].start) {
-      references.sort((a, b) => a.start - b.start);
-      break;
-    }
-  }
+  let references: ScanReference[] | undefined;
+  let writes: ScanWrite[] | undefined;
   let context: FileContext | undefined;
-  return { references, writes: calls.writes, fileContext: () => (context ??= fileContext(src)) };
+  return {
+    get references() {
+      return (references ??= found.references());
+    },
+    get writes() {
+      return (writes ??= found.writes());
+    },
+    fileContext: () => (context ??= fileContext(src)),
+  };
 }
 
 /** Reads accessor calls for one scan. #defines are read on first need; field and value texts recurring through a file are worked out once. */
 class Calls {
-  readonly writes: ScanWrite[] = [];
   /** Where the field argument of the last call read starts (its token needs no second look). */
   lastField = -1;
   private defs: Map<string, string> | undefined;
   private resolveName: ((name: string) => bigint | undefined) | undefined;
   private readonly fields = new Map<string, FieldRef | null>();
-  private readonly values = new Map<string, { adjusted: boolean; constant: bigint | undefined }>();
+  private readonly values = new Map<string, Worked>();
 
   constructor(
     private readonly src: SourceCode,
-    private readonly references: ScanReference[],
+    private readonly found: Found,
     private readonly languages: number,
     private readonly known: ReadonlyMap<string, Known>,
   ) {}
@@ -403,10 +345,10 @@ class Calls {
 
   /**
    * The call of `callee` whose "(" is at `open`: a reference when its field is a raw encoding or an argument-only
-   * name, a write when it writes a value. The next token (at nextStart) is often exactly the field argument, so its
-   * text needs no slicing.
+   * name, a write when it writes a value. The next token (nextStart to nextEnd; `next` unless it is a path) is often
+   * exactly the field argument, so its text needs no slicing.
    */
-  read(callee: string, accessor: Accessor, open: number, nextStart: number, nextToken: string | undefined, next: Known | undefined): void {
+  read(callee: string, accessor: Accessor, open: number, nextStart: number, nextEnd: number, next: Known | undefined): void {
     const { src } = this;
     const bounds = argBounds(src, open);
     const count = bounds ? bounds.length - 1 : -1;
@@ -416,8 +358,8 @@ class Calls {
     for (const f of accessor.forms) {
       if (f.args !== count || f.field >= count) continue;
       const span = argSpan(src, bounds!, f.field);
-      const isNext = nextToken !== undefined && nextStart === span.start && nextToken.length === span.end - span.start;
-      field = (isNext && next?.uses ? this.fieldOfName(next) : null) ?? this.fieldOf(isNext ? nextToken : argText(src, span));
+      const isNext = next !== undefined && nextStart === span.start && nextEnd === span.end;
+      field = (isNext && next.uses ? usesIn(next, this.languages).arg! : null) ?? this.fieldOf(isNext ? next.name : argText(src, span));
       if (field) {
         form = f;
         fieldArg = span;
@@ -426,9 +368,9 @@ class Calls {
     }
     if (!field || !form || !fieldArg) return;
     this.lastField = fieldArg.start;
-    if (!field.counted) this.references.push({ start: fieldArg.start, end: fieldArg.end, record: field.record, text: argText(src, fieldArg), via: field.via });
+    if (!field.counted) this.found.reference(fieldArg.start, fieldArg.end, field.record, field.via === 'encoding' ? CODE | ENCODING : CODE);
     if (accessor.virtual || form.value === undefined || form.value >= count) return;
-    this.write(callee, field.record, fieldArg, argSpan(src, bounds!, form.value));
+    this.write(callee, field.record, fieldArg.start, fieldArg.end, argSpan(src, bounds!, form.value));
   }
 
   /** `FIELD.write(v)` (Rust receiver form): a write of its one argument. */
@@ -440,9 +382,9 @@ class Calls {
     if (!method) return false;
     const field = record ?? this.fieldOf(token)?.record;
     if (!field) return false;
-    if (!record) this.references.push({ start, end, record: field, text: token, via: 'name' });
+    if (!record) this.found.reference(start, end, field, RAW);
     const bounds = argBounds(this.src, RECEIVER.lastIndex - 1);
-    if (method.value !== undefined && bounds && bounds.length - 1 === method.args) this.write(`${token}.${m[1]}`, field, { start, end }, argSpan(this.src, bounds, method.value));
+    if (method.value !== undefined && bounds && bounds.length - 1 === method.args) this.write(`${token}.${m[1]}`, field, start, end, argSpan(this.src, bounds, method.value));
     return true;
   }
 
@@ -481,10 +423,10 @@ class Calls {
     const field = argumentOnly ? this.fieldOf(token) : undefined;
     if (argumentOnly) {
       if (!field) return;
-      this.references.push({ start, end, record: field.record, text: token, via: 'name' });
+      this.found.reference(start, end, field.record, RAW);
     }
     const record = field?.record ?? this.fieldOf(token)?.record;
-    if (kind === 'write' && record && bounds.length - 1 === index + 2) this.write(callee, record, fieldArg, argSpan(src, bounds, index + 1));
+    if (kind === 'write' && record && bounds.length - 1 === index + 2) this.write(callee, record, start, end, argSpan(src, bounds, index + 1));
   }
 
   /** `MACRO(arg)` naming a field (Xen's GUEST_SEG_SELECTOR(x86_seg_cs)): a reference over the whole call. */
@@ -497,16 +439,7 @@ class Calls {
     if (!bounds || bounds.length !== 2) return;
     const close = bounds[1] + 1;
     const field = this.fieldOf(src.slice(start, close));
-    if (field) this.references.push({ start, end: close, record: field.record, text: src.slice(start, close).replace(/\s+/g, ''), via: 'name' });
-  }
-
-  /** A field argument that is exactly a known name: resolved from its uses, remembered on the name for these languages. */
-  private fieldOfName(known: Known): FieldRef | null {
-    if (known.argLanguages === this.languages) return known.arg!;
-    const use = pickUse(known.uses!, this.languages, 'argument');
-    known.arg = use ? { record: use.record, via: 'name', counted: pickUse(known.uses!, this.languages, 'anywhere') !== undefined } : null;
-    known.argLanguages = this.languages;
-    return known.arg;
+    if (field) this.found.reference(start, close, field.record, MACRO);
   }
 
   /** A field argument: a name (Rust/C++ paths by their longest known suffix), a parametric macro call, an encoding, or a #define of one. */
@@ -546,14 +479,14 @@ class Calls {
     return found;
   }
 
-  private write(accessor: string, record: FieldRecord, field: Span, valueArg: Span): void {
-    const value = { start: valueArg.start, end: valueArg.end, text: argText(this.src, valueArg) };
-    let worked = this.values.get(value.text);
+  private write(accessor: string, record: FieldRecord, fieldStart: number, fieldEnd: number, valueArg: Span): void {
+    const text = argText(this.src, valueArg);
+    let worked = this.values.get(text);
     if (!worked) {
-      const adjusted = value.text.includes('(') && [...value.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
-      this.values.set(value.text, (worked = { adjusted, constant: adjusted ? undefined : evaluate(value.text, this.resolve) }));
+      const adjusted = text.includes('(') && [...text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((c) => ADJUST_HELPERS.has(c[1]));
+      this.values.set(text, (worked = { text, adjusted, constant: adjusted ? undefined : evaluate(text, this.resolve) }));
     }
-    this.writes.push({ accessor, record, field, value, adjusted: worked.adjusted, constant: worked.constant });
+    this.found.write(accessor, record, fieldStart, fieldEnd, valueArg.start, valueArg.end, worked);
   }
 }
 
