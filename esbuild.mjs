@@ -43,7 +43,7 @@ const entries = [
 // Data the editor reads directly (not through the bundle).
 mkdirSync('dist', { recursive: true });
 copyFileSync('src/core/caps/data/snapshot.schema.json', 'dist/snapshot.schema.json');
-copyFileSync('src/core/entry/data/state.schema.json', 'dist/state.schema.json');
+copyFileSync('src/core/dump/data/state.schema.json', 'dist/state.schema.json');
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {

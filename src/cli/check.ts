@@ -1,8 +1,8 @@
-// `vmcs check <state-file|->`: every VM-entry check on a VMCS state against the source's capabilities.
+// `vmcs check <state-file|dump|->`: every VM-entry check on a VMCS state or dump against the source's capabilities.
 import { readFileSync } from 'node:fs';
 import { checkEntry } from '../core/entry/engine';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
-import { parseState, STATE_FORMAT } from '../core/entry/state-file';
+import { readInput as readVmcs } from '../core/dump/input';
 import { checkJson, sourceJson } from '../core/render/json';
 import { checkText, sourceText } from '../core/render/text';
 import { loadSource, printJson, type Context } from './context';
@@ -16,14 +16,22 @@ function readInput(path: string): string {
   }
 }
 
+const FORMATS = ['vmcs-state', 'kvm', 'xen', 'list'] as const;
+
+export function formatOption(value: string | undefined): (typeof FORMATS)[number] | undefined {
+  if (value === undefined) return undefined;
+  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format ${JSON.stringify(value)}: expected one of ${FORMATS.join(', ')}`);
+  return value as (typeof FORMATS)[number];
+}
+
 export async function check(ctx: Context): Promise<number> {
-  if (ctx.args.length !== 1) throw new UsageError('check takes one state file (*.vmcs-state.json), or - for stdin');
+  if (ctx.args.length !== 1) throw new UsageError('check takes one state file (*.vmcs-state.json) or dump, or - for stdin');
   const path = ctx.args[0];
-  const state = parseState(readInput(path), path === '-' ? '<stdin>' : path);
+  const read = readVmcs(readInput(path), path === '-' ? '<stdin>' : path, formatOption(ctx.options.format));
   const { source, reasons, caps } = await loadSource(ctx);
-  const report = checkEntry({ fields: state.fields, msrLoad: state.msrLoad }, entryCaps(caps), cpuFacts(caps));
-  const input = { path, format: STATE_FORMAT, fields: state.fields, warnings: [] };
+  const report = checkEntry({ fields: read.fields, msrLoad: read.msrLoad }, entryCaps(caps), cpuFacts(caps));
+  const input = { path, format: read.format, fields: read.fields, warnings: read.warnings };
   if (ctx.options.json) printJson(ctx, { source: sourceJson(source.id, caps.snapshot, reasons), ...checkJson(report, input) });
-  else ctx.out(`${sourceText(source.id, caps.snapshot, reasons)}\n${checkText(report, { path, format: STATE_FORMAT, fields: state.fields.size })}`);
+  else ctx.out(`${sourceText(source.id, caps.snapshot, reasons)}\n${checkText(report, { ...input, fields: read.fields.size })}`);
   return report.counts.fail ? 1 : 0;
 }

@@ -10,6 +10,8 @@ export interface Options {
   output?: string;
   /** A JSON file listing a project's own accessors: [{ name, field, value? }]. */
   accessors?: string;
+  /** Input format of `check` and `decode` (detected when absent). */
+  format?: string;
 }
 
 export interface Context {

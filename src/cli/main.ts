@@ -5,7 +5,8 @@ import { SnapshotError } from '../core/caps/snapshot';
 import { bits } from './bits';
 import { capture } from './capture';
 import { check } from './check';
-import { StateError } from '../core/entry/state-file';
+import { decode } from './decode';
+import { StateError } from '../core/dump/state-file';
 import { caps } from './caps';
 import { diff } from './diff';
 import type { Context } from './context';
@@ -25,7 +26,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   caps: { run: caps, usage: 'caps [--source <spec>] [--json]   (BASIC, MISC, EPT/VPID, VMFUNC decoded; every control bit)' },
   capture: { run: capture, usage: 'capture [--source <spec>] [-o <file>]' },
   scan: { run: scan, usage: 'scan <file>... [--source <spec>] [--accessors <json-file>] [--json]' },
-  check: { run: check, usage: 'check <state-file|-> [--source <spec>] [--json]   (every VM-entry check of SDM Vol. 3C ch. 27)' },
+  check: { run: check, usage: 'check <state-file|dump|-> [--format vmcs-state|kvm|xen|list] [--source <spec>] [--json]   (every VM-entry check of SDM Vol. 3C ch. 27)' },
+  decode: { run: decode, usage: 'decode <field> <value> | error <n> | exit-reason <v> | qualification <exit-reason> <v> | <dump-file|-> [--json]' },
   diff: { run: diff, usage: 'diff <a> <b> [--json]   (snapshot files or source specs)' },
 };
 
@@ -49,6 +51,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
             value: { type: 'string' },
             output: { type: 'string', short: 'o' },
             accessors: { type: 'string' },
+            format: { type: 'string' },
             help: { type: 'boolean', short: 'h', default: false },
           },
         });
@@ -63,7 +66,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(COMMANDS).join(', ')})`);
-    return await command.run({ args, options: { json: values.json, source: values.source, value: values.value, output: values.output, accessors: values.accessors }, out, err, env: process.env });
+    return await command.run({ args, options: { json: values.json, source: values.source, value: values.value, output: values.output, accessors: values.accessors, format: values.format }, out, err, env: process.env });
   } catch (e) {
     if (process.env.VMCS_DEBUG === '1') err(String((e as Error).stack));
     const message = (e as Error).message.replace(/\s*\n\s*/g, ' ');

@@ -10,7 +10,7 @@ import { CLASSES, checkEntry, type CheckResult, type EntryReport } from '../core
 import { outcomeText } from '../core/entry/outcome';
 import type { CheckClass } from '../core/entry/rule';
 import { CLASS_TITLES, SECTION_TITLES } from '../core/entry/sections';
-import { parseState, StateError, type VmcsState } from '../core/entry/state-file';
+import { parseState, StateError, type VmcsState } from '../core/dump/state-file';
 import type { Ctx } from './ctx';
 
 export const STATE_SUFFIX = '.vmcs-state.json';

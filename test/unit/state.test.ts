@@ -9,12 +9,12 @@ import { describe, it } from 'node:test';
 import { catalogue } from '../../src/core/catalogue/catalogue';
 import { checkEntry, RULES } from '../../src/core/entry/engine';
 import { cpuFacts, entryCaps } from '../../src/core/entry/caps';
-import { parseState, StateError } from '../../src/core/entry/state-file';
+import { parseState, StateError } from '../../src/core/dump/state-file';
 import { coffeeLake, GUEST_64 } from './entry-states';
 import { ROOT, runCli, writeTemp } from './helpers';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'workspace', 'entry');
-const schema = JSON.parse(readFileSync(join(ROOT, 'src', 'core', 'entry', 'data', 'state.schema.json'), 'utf8'));
+const schema = JSON.parse(readFileSync(join(ROOT, 'src', 'core', 'dump', 'data', 'state.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 const doc = (fields: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({ format: 'vmcs-state', version: 1, fields, ...extra });
 

@@ -37,7 +37,9 @@ export type EntryOutcome =
   | { result: 'enters' }
   | { result: 'vmfail'; error: 7 | 8 }
   | { result: 'entry-failure'; exitReason: number; qualification: number }
-  | { result: 'undecided'; because: string };
+  | { result: 'undecided'; because: string; /** What the CPU reports if every check left open passes. */ ifOpenPass: Decided };
+
+export type Decided = Exclude<EntryOutcome, { result: 'undecided' }>;
 
 export interface EntryReport {
   outcome: EntryOutcome;
@@ -70,24 +72,23 @@ function evaluate(rule: Rule, c: Ctx): { status: CheckStatus; message: string; e
 export function checkEntry(input: EntryInput, caps: EntryCaps, cpu: CpuFacts = {}, skip?: ReadonlySet<string>): EntryReport {
   const c = new Ctx(input.fields, caps, cpu, input.msrLoad);
   const results = RULES.filter((rule) => !skip?.has(rule.id)).map((rule) => ({ rule, ...evaluate(rule, c) }));
-  let outcome: EntryOutcome = { result: 'enters' };
+  // The first class with a failing check decides, unless an earlier class has a check left open.
+  let decided: Decided = { result: 'enters' };
+  let open: (typeof results)[number] | undefined;
   for (const cls of CLASSES) {
     const mine = results.filter((r) => r.rule.class === cls);
     const failed = mine.find((r) => r.status === 'fail');
     if (failed) {
-      outcome =
+      decided =
         cls === 'control' ? { result: 'vmfail', error: 7 }
         : cls === 'host' ? { result: 'vmfail', error: 8 }
         : cls === 'guest' ? { result: 'entry-failure', exitReason: 0x80000021, qualification: failed.rule.qualification ?? 0 }
         : { result: 'entry-failure', exitReason: 0x80000022, qualification: failed.entry ?? 0 };
       break;
     }
-    const open = mine.find((r) => r.status === 'not-checked');
-    if (open) {
-      outcome = { result: 'undecided', because: `${open.rule.id} was not checked: ${open.message}` };
-      break;
-    }
+    open ??= mine.find((r) => r.status === 'not-checked');
   }
+  const outcome: EntryOutcome = open ? { result: 'undecided', because: `${open.rule.id} was not checked: ${open.message}`, ifOpenPass: decided } : decided;
   const rank = { fail: 0, 'not-checked': 1, pass: 2 } as const;
   const checks = results
     .map((r, i) => ({ r, i }))

@@ -9,7 +9,7 @@ const GUEST_QUALIFICATIONS: Record<number, string> = { 0: 'no further detail', 2
 export function outcomeText(o: EntryOutcome): string {
   if (o.result === 'enters') return 'enters: every check passes';
   if (o.result === 'vmfail') return `VMfailValid, VM-instruction error ${o.error} (${ERRORS[o.error]})`;
-  if (o.result === 'undecided') return `undecided: ${o.because}`;
+  if (o.result === 'undecided') return `undecided: ${o.because}; if the checks left open pass: ${outcomeText(o.ifOpenPass)}`;
   const basic = o.exitReason & 0xffff;
   const detail = basic === 33 ? GUEST_QUALIFICATIONS[o.qualification] : `MSR-load entry ${o.qualification} failed`;
   return `VM-entry failure: exit reason ${basic} (0x${o.exitReason.toString(16)}, ${REASONS[basic]}), qualification ${o.qualification} (${detail})`;

@@ -1,5 +1,6 @@
 // The JSON shapes of the CLI contract (DESIGN.md §4): every 64-bit value as a "0x…" string.
-import type { EntryReport } from '../entry/engine';
+import type { Decoded } from '../decode/decode';
+import type { Decided, EntryReport } from '../entry/engine';
 import { outcomeText } from '../entry/outcome';
 import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
 import { CONTROL_BY_KEY, type ControlBit } from '../catalogue/controls';
@@ -108,16 +109,27 @@ export function diffJson(d: FieldDiff) {
 
 /** `vmcs check --json` (DESIGN.md §4): failing checks first; encodings and 64-bit values as "0x…" strings. */
 export function checkJson(report: EntryReport, input: { path: string; format: string; fields: ReadonlyMap<number, bigint>; warnings: readonly { line: number; message: string }[] }) {
-  const o = report.outcome;
-  const outcome =
+  const decided = (o: Decided) =>
     o.result === 'vmfail' ? { result: o.result, error: o.error }
     : o.result === 'entry-failure' ? { result: o.result, exitReason: hex(BigInt(o.exitReason)), qualification: hex(BigInt(o.qualification)) }
-    : o.result === 'undecided' ? { result: o.result, because: o.because }
     : { result: o.result };
+  const o = report.outcome;
+  const outcome = o.result === 'undecided' ? { result: o.result, because: o.because, ifOpenPass: decided(o.ifOpenPass) } : decided(o);
   return {
     input: { path: input.path, format: input.format, fields: Object.fromEntries([...input.fields].map(([k, v]) => [hex(BigInt(k), 4), hex(v)])), warnings: input.warnings },
     outcome: { ...outcome, text: outcomeText(o) },
     checks: report.checks.map((c) => ({ id: c.id, section: c.section, class: c.class, status: c.status, fields: c.fields.map((f) => hex(BigInt(f), 4)), message: c.message, ...(c.hint ? { hint: c.hint } : {}) })),
     counts: report.counts,
+  };
+}
+
+export function decodedJson(d: Decoded, field?: { encoding: number; name: string }) {
+  return {
+    ...(field ? { field: { encoding: hex(BigInt(field.encoding), 4), name: field.name } } : {}),
+    value: hex(d.value),
+    title: d.title,
+    summary: d.summary,
+    parts: d.parts.map((p) => ({ bits: p.bits, name: p.name, value: hex(p.value), text: p.text, ...(p.problem ? { problem: p.problem } : {}) })),
+    ...(d.reserved ? { reserved: hex(d.reserved) } : {}),
   };
 }

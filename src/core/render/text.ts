@@ -1,4 +1,5 @@
 // Plain-text rendering for the terminal: aligned tables, hex and nibble-grouped binary.
+import type { Decoded } from '../decode/decode';
 import type { EntryReport } from '../entry/engine';
 import { outcomeText } from '../entry/outcome';
 import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
@@ -183,5 +184,13 @@ export function checkText(report: EntryReport, input: { path: string; format: st
   }
   const { pass, fail, notChecked } = report.counts;
   lines.push(`${report.checks.length} checks: ${fail} fail, ${notChecked} not checked, ${pass} pass`);
+  return lines.join('\n');
+}
+
+/** `vmcs decode`: the value, then one line per bit or sub-field. */
+export function decodedText(label: string, d: Decoded): string {
+  const lines = [`${label} = ${hex(d.value)}: ${d.title}`, `  ${d.summary}`];
+  for (const p of d.parts) lines.push(`  ${`bit${p.bits.includes(':') ? 's' : ''} ${p.bits}`.padEnd(10)} ${p.name}: ${p.text}${p.problem ? ` (${p.problem})` : ''}`);
+  if (d.reserved) lines.push(`  reserved bits set: ${hex(d.reserved)}`);
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@ import { catalogue, type FieldRecord } from '../catalogue/catalogue';
 import { WIDTH_BITS } from '../catalogue/encoding';
 import { hex, parseHex64 } from '../catalogue/hex';
 import { describe, duplicateKey, lineOf, parseJson, pathText, type JsonPath } from '../catalogue/json-text';
-import type { MsrEntry } from './ctx';
+import type { MsrEntry } from './msr-entry';
 
 export const STATE_FORMAT = 'vmcs-state';
 export const STATE_VERSION = 1;

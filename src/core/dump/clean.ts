@@ -1,0 +1,53 @@
+// What a pasted dump carries besides its lines: quoted-printable mail encoding, '>' quotes (also HTML-escaped),
+// syslog and dmesg prefixes, KVM's module prefix, Xen's console prefix and timestamps.
+const SYSLOG = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: /;
+const DMESG_TIME = /^\[\s*\d+\.\d+\]\s?/;
+const KVM_PREFIX = /^(?:kvm_intel|kvm): /;
+const XEN_PREFIX = /^\(XEN\) (?:\[[^\]]*\] )?/;
+const QUOTE = /^(?:\s*(?:>|&gt;))+ ?/;
+
+/** Undoes quoted-printable soft line breaks and =XX escapes when the text looks QP-encoded. */
+export function unquotePrintable(text: string): string {
+  if (!/=3D|=\r?\n/.test(text)) return text;
+  return text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+export interface CleanLine {
+  /** 1-based line in the original text (the first one of a joined quoted-printable line). */
+  line: number;
+  text: string;
+  /** Offset in the original line where `text` starts (for editor ranges). */
+  column: number;
+}
+
+/** The dump's own text of each line: prefixes removed, blanks trimmed; QP soft breaks are joined first. */
+export function cleanLines(raw: string): CleanLine[] {
+  const out: CleanLine[] = [];
+  const qp = /=3D|=\r?\n/.test(raw);
+  const lines = raw.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    let text = lines[i];
+    const first = i;
+    if (qp) {
+      while (text.endsWith('=') && i + 1 < lines.length) text = text.slice(0, -1) + lines[++i];
+      text = text.replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    }
+    let column = 0;
+    const strip = (re: RegExp) => {
+      const m = re.exec(text);
+      if (m) {
+        column += m[0].length;
+        text = text.slice(m[0].length);
+      }
+      return !!m;
+    };
+    strip(QUOTE);
+    strip(SYSLOG);
+    strip(DMESG_TIME);
+    strip(KVM_PREFIX);
+    strip(XEN_PREFIX);
+    const lead = /^\s*/.exec(text)![0].length;
+    out.push({ line: first + 1, text: text.trim(), column: column + lead });
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+// Any VMCS input a user has: a state file (JSON), a KVM or Xen dump, or a `NAME = value` list — detected, or as told.
+import { detectFormat, readDump, type DumpFormat, type FieldSpot } from './read';
+import type { MsrEntry } from './msr-entry';
+import { parseState, STATE_FORMAT } from './state-file';
+import { lineOf } from '../catalogue/json-text';
+
+export type InputFormat = typeof STATE_FORMAT | DumpFormat;
+
+export interface VmcsInput {
+  format: InputFormat;
+  fields: Map<number, bigint>;
+  /** Where each field's value is, for editors (state files: the key's line). */
+  spots: Map<number, FieldSpot>;
+  msrLoad?: MsrEntry[];
+  warnings: { line: number; message: string }[];
+}
+
+export function detectInput(text: string): InputFormat {
+  return /^\s*\{/.test(text) ? STATE_FORMAT : detectFormat(text);
+}
+
+/** Reads `text`; `where` names it in errors (a state file with an error throws StateError; a dump warns per line). */
+export function readInput(text: string, where: string, format: InputFormat = detectInput(text)): VmcsInput {
+  if (format !== STATE_FORMAT) return readDump(text, format);
+  const state = parseState(text, where);
+  const spots = new Map<number, FieldSpot>();
+  for (const [encoding, key] of state.keys) {
+    const line = lineOf(text, ['fields', key]) ?? 1;
+    const lineText = text.split('\n')[line - 1] ?? '';
+    const start = Math.max(0, lineText.indexOf(JSON.stringify(key)));
+    spots.set(encoding, { line, start, end: start + JSON.stringify(key).length });
+  }
+  return { format, fields: state.fields, spots, msrLoad: state.msrLoad, warnings: [] };
+}

@@ -1,0 +1,158 @@
+// Dump readers (KVM dump_vmcs in three layouts, Xen vmcs_dump_vcpu in two, mail-mangled, NAME = value lists) and
+// the value decoders, with expectations worked out by hand from the formats and the SDM's bit layouts.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { catalogue } from '../../src/core/catalogue/catalogue';
+import { decodeExitReason, decodeField, decodeInstructionError, decodeQualification } from '../../src/core/decode/decode';
+import { readDump } from '../../src/core/dump/read';
+import { readInput } from '../../src/core/dump/input';
+import { checkEntry } from '../../src/core/entry/engine';
+import { cpuFacts, entryCaps } from '../../src/core/entry/caps';
+import { coffeeLake } from './entry-states';
+import { ROOT, runCli } from './helpers';
+
+const DUMPS = join(ROOT, 'test', 'fixtures', 'workspace', 'dumps');
+const text = (name: string) => readFileSync(join(DUMPS, name), 'utf8');
+const caps = coffeeLake();
+const failing = (name: string) => {
+  const r = readInput(text(name), name);
+  return checkEntry({ fields: r.fields, msrLoad: r.msrLoad }, entryCaps(caps), cpuFacts(caps)).checks.filter((c) => c.status === 'fail').map((c) => c.id);
+};
+const field = (name: string) => catalogue().find(name)!;
+
+describe('dump readers', () => {
+  const cases: [string, string, number, Record<number, bigint>, string[], number][] = [
+    // file, format, fields read, values picked by hand from the file, failing checks on Coffee Lake, warnings
+    ['kvm-6.8-invalid-cs.vmcsdump', 'kvm', 107, { 0x4816: 0xa09an, 0x6000: 0xfffffffffffefff7n, 0x4002: 0xb5a06dfan, 0x2034: 0n, 0x4012: 0xd3ffn, 0x4402: 0x80000021n, 0x2012: 0x104c6d000n, 0x4014: 1n, 0x6814: 0xfffffe0000083000n }, ['guest.cs.type'], 0],
+    ['kvm-5.15-pin-based.vmcsdump', 'kvm', 104, { 0x4000: 0x89n, 0x4002: 0xb5a06dfan, 0x401e: 0x214ean, 0x4012: 0x11fbn, 0x6808: 0xffff0000n, 0x681e: 0xfff0n }, ['control.pin.allowed', 'control.posted-interrupts.vid'], 0],
+    ['kvm-5.4-syslog.vmcsdump', 'kvm', 101, { 0x6820: 0x20202n, 0x481a: 0xf1n, 0x2806: 0n, 0x2804: 0x0007040600070406n, 0x2c02: 0xd01n, 0x4402: 0x80000021n }, ['guest.ds.v86.ar'], 0],
+    ['xen-4.19.vmcsdump', 'xen', 107, { 0x4000: 0x3fn, 0x401e: 0x14ebn, 0x2034: 0n, 0x4824: 9n, 0x4016: 0x80000020n, 0x0c02: 0xe008n, 0x6c16: 0xffff82d04031c8a0n, 0x0004: 0n, 0x2018: 0n, 0x482e: 0n }, ['guest.interruptibility.external'], 0],
+    ['xen-4.14-mailed.vmcsdump', 'xen', 106, { 0x6000: 0xffffffffffffffffn, 0x681e: 0x7c5en, 0x4816: 0xc09bn, 0x4012: 0x53ffn, 0x0c0c: 0xe040n, 0x6400: 0n }, ['guest.ia32e.pg', 'guest.ia32e.pae'], 1],
+    ['hand-written.vmcsdump', 'list', 16, { 0x4000: 0x16n, 0x401e: 0x82n, 0x201a: 0x1000001en, 0x4818: 0xf3n, 0x2800: 0xffffffffffffffffn, 0x4826: 0n }, ['guest.cs.dpl', 'guest.ss.dpl'], 0],
+  ];
+  for (const [file, format, count, values, fails, warnings] of cases) {
+    it(`${file}: ${format}, ${count} fields, the values as printed, and the checks that fail`, () => {
+      const r = readInput(text(file), file);
+      assert.equal(r.format, format);
+      assert.equal(r.fields.size, count);
+      for (const [enc, v] of Object.entries(values)) assert.equal(r.fields.get(Number(enc)), v, `field ${Number(enc).toString(16)}`);
+      assert.equal(r.warnings.length, warnings, JSON.stringify(r.warnings));
+      assert.deepEqual(failing(file).sort(), [...fails].sort());
+    });
+  }
+  it('reads the VM-entry MSR-load list KVM prints, and its count', () => {
+    const r = readDump(text('kvm-6.8-invalid-cs.vmcsdump'));
+    assert.deepEqual(r.msrLoad, [{ index: 0x600n, reserved: 0n, value: 0n }]);
+  });
+  it('places each value where the line has it (for hovers and diagnostics)', () => {
+    const raw = text('kvm-6.8-invalid-cs.vmcsdump');
+    const r = readDump(raw);
+    const spot = r.spots.get(0x4816)!;
+    assert.equal(raw.split('\n')[spot.line - 1].slice(spot.start, spot.end), '0a09a');
+    const mailed = text('xen-4.14-mailed.vmcsdump');
+    const m = readDump(mailed);
+    assert.equal(m.warnings[0].line, 1);
+    assert.match(m.warnings[0].message, /^not a line of a Xen vmcs_dump_vcpu dump: "On Mon/);
+  });
+  it('strips dmesg, syslog, module, Xen console and quote prefixes, and Xen boot timestamps', () => {
+    const lines = [
+      '*** Control State ***',
+      'Dec  1 09:00:00 h kernel: [  12.5] kvm_intel: PinBased=0x0000007f EntryControls=000011ff ExitControls=00036dff',
+      '&gt; (XEN) [   12.345678] ExceptionBitmap=00060042 PFECmask=00000000 PFECmatch=00000000',
+      '>> kvm: TSC Offset = 0x0000000000000010',
+    ];
+    const r = readDump(lines.join('\n'), 'kvm');
+    assert.deepEqual([r.fields.get(0x4000), r.fields.get(0x4012), r.fields.get(0x400c), r.fields.get(0x4004), r.fields.get(0x2010)], [0x7fn, 0x11ffn, 0x36dffn, 0x60042n, 0x10n]);
+    assert.deepEqual(r.warnings, []);
+  });
+  it('joins a line wrapped by mail and warns about what it cannot read', () => {
+    const r = readDump(['*** Guest State ***', '[ 7058.291767] CR0: actual=0x0000000000050032,', 'shadow=0x0000000000050032, gh_mask=fffffffffffffff7', 'QEMU says hello', 'CR3 = 0x10000000000000000'].join('\n'), 'kvm');
+    assert.equal(r.fields.get(0x6800), 0x50032n);
+    assert.equal(r.fields.get(0x6000), 0xfffffffffffffff7n);
+    assert.deepEqual(r.warnings.map((w) => w.line), [4, 5]);
+    assert.match(r.warnings[1].message, /0x10000000000000000 is wider than Guest CR3 \(64 bits\): not read|not a line/);
+  });
+  it('keeps the first of two different values of one field and says so', () => {
+    const r = readDump(['(XEN) d1v0 vmentry failure (reason 0x80000021): Invalid guest state (0)', '(XEN) *** Control State ***', '(XEN)         reason=80000022 qualification=0000000000000000'].join('\n'));
+    assert.equal(r.format, 'xen');
+    assert.equal(r.fields.get(0x4402), 0x80000021n);
+    assert.match(r.warnings[0].message, /Exit reason is 0x80000022 here but 0x80000021 on line 1: the first is kept/);
+  });
+  it('reads NAME = value lists with names of any scheme, high halves, comments, and warns about unknown names', () => {
+    const r = readDump(['VmcsField::kGuestCr0 = 80000031', 'VMCS_LINK_POINTER_HIGH: 0xffffffff', 'VMCS_LINK_POINTER = 0xffffffff', 'NOT_A_FIELD = 1', '// a comment', 'garbage line'].join('\n'), 'list');
+    assert.equal(r.fields.get(0x6800), 0x80000031n);
+    assert.equal(r.fields.get(0x2800), 0xffffffffffffffffn);
+    assert.deepEqual(r.warnings.map((w) => [w.line, w.message.split(' ')[0]]), [[4, 'unknown'], [6, 'not']]);
+  });
+});
+
+describe('value decoders', () => {
+  it('segment access rights 0xa09b: execute/read accessed code, DPL 0, present, L, G', () => {
+    const d = decodeField(field('VMCS_GUEST_CS_AR'), 0xa09bn)!;
+    assert.equal(d.summary, 'type 11: code, execute/read, accessed, S (code or data segment), DPL 0, P (present), L (64-bit code), G (4-KByte granularity)');
+    assert.equal(decodeField(field('GUEST_TR_AR_BYTES'), 0x8bn)!.parts[0].text, '11: 32/64-bit TSS (busy)');
+    assert.equal(decodeField(field('GUEST_LDTR_AR_BYTES'), 0x10000n)!.summary, 'type 0: reserved system type, DPL 0, unusable');
+  });
+  it('EPTP 0x901e: WB, 4-level walk, PML4 at 0x9000', () => {
+    const d = decodeField(field('EPT_POINTER'), 0x901en)!;
+    assert.deepEqual(d.parts.map((p) => p.text), ['WB (write back)', '3', 'clear', 'clear', '0x9000']);
+  });
+  it('RFLAGS 0x246 and reserved bits', () => {
+    assert.equal(decodeField(field('GUEST_RFLAGS'), 0x246n)!.summary, 'reserved (always 1), PF, ZF, IF (interrupts enabled), IOPL 0');
+    assert.equal(decodeField(field('GUEST_RFLAGS'), 0x8002n)!.reserved, 0x8000n);
+  });
+  it('interruption information 0x80000b0e: a #PF hardware exception with its error code', () => {
+    assert.equal(decodeField(field('VM_ENTRY_INTR_INFO_FIELD'), 0x80000b0en)!.summary, 'vector 14 (#PF), type hardware exception, error code delivered, valid');
+  });
+  it('exit reasons with their flags, VM-instruction errors', () => {
+    assert.equal(decodeExitReason(0x80000021n).summary, 'basic exit reason 33: VM-entry failure due to invalid guest state, VM-entry failure');
+    assert.equal(decodeExitReason(0x30n).parts[0].text, '48: EPT violation');
+    assert.equal(decodeExitReason(200n).parts[0].text, '200: not an exit reason the SDM defines');
+    assert.equal(decodeInstructionError(13n).parts[0].text, '13: VMWRITE to read-only VMCS component');
+  });
+  it('exit qualifications by exit reason: I/O, CR access, EPT violation, invalid guest state, none', () => {
+    assert.equal(decodeQualification(30n, 0x03f80008n).summary, 'size 1 byte, direction IN, operand DX, port 0x3f8');
+    assert.equal(decodeQualification(28n, 0x0304n).summary, 'control register CR4, access type MOV to CR, general-purpose register RBX');
+    assert.equal(decodeQualification(48n, 0x182n).summary, 'data write, guest linear address valid, access to the translated address (not a paging-structure entry)');
+    assert.equal(decodeQualification(0x80000021n, 4n).summary, 'detail invalid VMCS link pointer');
+    assert.match(decodeQualification(10n, 0n).summary, /exit reason 10 \(CPUID\) defines no exit qualification/);
+  });
+  it('control fields by bit name, with the bits the CPU requires or forbids', () => {
+    const pin = field('PIN_BASED_VM_EXEC_CONTROL');
+    const d = decodeField(pin, 0x89n, { masks: caps.of(pin).masks })!;
+    assert.deepEqual(d.parts.filter((p) => p.problem).map((p) => `${p.bits} ${p.problem}`), ['1 must be 1 on this CPU', '2 must be 1 on this CPU', '4 must be 1 on this CPU', '7 must be 0 on this CPU']);
+    assert.equal(decodeField(field('GUEST_CR0'), 0x80000031n)!.summary, 'PE, ET, NE, PG');
+  });
+});
+
+describe('vmcs decode and vmcs check on dumps', () => {
+  it('decode <field> <value> --json', () => {
+    const r = runCli(['decode', 'VMCS_GUEST_CS_AR', '0xa09b', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.field, { encoding: '0x4816', name: 'Guest CS access rights' });
+    assert.equal(out.parts[0].text, '11: code, execute/read, accessed');
+  });
+  it('decode error / exit-reason / qualification, and a whole dump', () => {
+    assert.match(runCli(['decode', 'error', '8']).stdout, /VM entry with invalid host-state field\(s\)/);
+    assert.match(runCli(['decode', 'qualification', '0x80000021', '4']).stdout, /invalid VMCS link pointer/);
+    const dump = runCli(['decode', join(DUMPS, 'xen-4.19.vmcsdump'), '--source', 'profile:coffeelake-i7-9750h']);
+    assert.equal(dump.status, 0, dump.stderr);
+    assert.match(dump.stdout, /VM-entry interruption-information field \(0x4016\) = 0x80000020: Interruption information\n {2}vector 32, type external interrupt, valid/);
+    assert.match(dump.stdout, /Exit qualification \(0x6400\) = 0x0: Exit qualification: VM-entry failure \(invalid guest state\)/);
+  });
+  it('check reads a dump, names its format and warnings, and exits 1 on a failing check', () => {
+    const r = runCli(['check', join(DUMPS, 'xen-4.14-mailed.vmcsdump'), '--source', 'profile:coffeelake-i7-9750h', '--json']);
+    assert.equal(r.status, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.input.format, 'xen');
+    assert.equal(out.input.warnings.length, 1);
+    assert.equal(out.outcome.result, 'undecided');
+    assert.equal(out.outcome.ifOpenPass.exitReason, '0x80000021');
+    const bad = runCli(['check', join(DUMPS, 'xen-4.19.vmcsdump'), '--format', 'nope']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^vmcs: --format "nope": expected one of vmcs-state, kvm, xen, list\n$/);
+  });
+});
