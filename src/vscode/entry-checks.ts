@@ -1,19 +1,24 @@
-// "VMCS: Check VM-Entry State…": the VM-entry checks on *.vmcs-state.json documents, as diagnostics on the lines of the
-// fields involved and as the "VM-Entry Checks" tree (class > SDM section > check > fields). Bundled apart from the
-// extension (dist/entry-checks.js) and loaded on first use, so activation does not pay for the rule table.
+// "VMCS: Check VM-Entry State…": the VM-entry checks on VMCS states and dumps (*.vmcs-state.json, *.vmcsdump, a
+// selection, the clipboard, an untitled editor), as diagnostics on the values of the fields involved, hovers that
+// decode every value, a quick fix that copies a corrected value, and the "VM-Entry Checks" tree (class > SDM section >
+// check > fields). Bundled apart from the extension (dist/entry-checks.js) and loaded on first use.
 import * as vscode from 'vscode';
 import { catalogue } from '../core/catalogue/catalogue';
 import { hex } from '../core/catalogue/hex';
 import { lineOf } from '../core/catalogue/json-text';
+import { decodeField, hasDecoder } from '../core/decode/decode';
+import { readInput, type VmcsInput } from '../core/dump/input';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
 import { CLASSES, checkEntry, type CheckResult, type EntryReport } from '../core/entry/engine';
 import { outcomeText } from '../core/entry/outcome';
 import type { CheckClass } from '../core/entry/rule';
 import { CLASS_TITLES, SECTION_TITLES } from '../core/entry/sections';
-import { parseState, StateError, type VmcsState } from '../core/dump/state-file';
+import { StateError } from '../core/dump/state-file';
+import { decodedMarkdown } from '../core/render/markdown';
 import type { Ctx } from './ctx';
 
 export const STATE_SUFFIX = '.vmcs-state.json';
+export const DUMP_SUFFIX = '.vmcsdump';
 const DEBOUNCE_MS = 300;
 
 type EntryNode =
@@ -25,7 +30,7 @@ type EntryNode =
 
 interface Checked {
   uri: vscode.Uri;
-  state: VmcsState;
+  input: VmcsInput;
   text: string;
   report: EntryReport;
   source: string;
@@ -42,13 +47,15 @@ const counts = (checks: readonly CheckResult[]) => {
   return vscode.l10n.t('{0} fail · {1} pass · {2} not checked', n('fail'), n('pass'), n('not-checked'));
 };
 
-export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.Disposable {
+export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.HoverProvider, vscode.CodeActionProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<EntryNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly collection = vscode.languages.createDiagnosticCollection('vmcs-entry');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly checked = new Map<string, Checked>();
+  /** Documents checked on request that are not state or dump files by name (untitled editors, pasted text). */
+  private readonly asked = new Set<string>();
   /** The state the tree shows: the last one checked or focused. */
   private shown?: Checked;
 
@@ -66,7 +73,7 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.D
         if (c && c !== this.shown) this.show(c);
       }),
       ctx.store.onDidChange(() => {
-        for (const d of vscode.workspace.textDocuments) if (EntryChecks.isState(d)) this.check(d);
+        for (const d of vscode.workspace.textDocuments) if (this.isInput(d)) this.check(d);
       }),
     );
   }
@@ -74,9 +81,15 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.D
   static isState(doc: vscode.TextDocument): boolean {
     return doc.uri.path.endsWith(STATE_SUFFIX);
   }
+  static isDump(doc: vscode.TextDocument): boolean {
+    return doc.uri.path.endsWith(DUMP_SUFFIX) || doc.languageId === 'vmcsdump';
+  }
+  isInput(doc: vscode.TextDocument): boolean {
+    return EntryChecks.isState(doc) || EntryChecks.isDump(doc) || this.asked.has(doc.uri.toString());
+  }
 
   schedule(doc: vscode.TextDocument, delay = DEBOUNCE_MS): void {
-    if (!EntryChecks.isState(doc)) return;
+    if (!this.isInput(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(key, setTimeout(() => {
@@ -85,14 +98,14 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.D
     }, delay));
   }
 
-  /** Checks a state document: diagnostics for failing checks (or the parse error), and the tree. */
+  /** Checks a state or dump document: diagnostics for failing checks, unread dump lines, or the state file's error. */
   check(doc: vscode.TextDocument): Checked | undefined {
     const loaded = this.ctx.store.now;
     if (!loaded) return undefined;
     const text = doc.getText();
-    let state: VmcsState;
+    let input: VmcsInput;
     try {
-      state = parseState(text, vscode.workspace.asRelativePath(doc.uri));
+      input = readInput(text, vscode.workspace.asRelativePath(doc.uri), EntryChecks.isState(doc) ? 'vmcs-state' : undefined);
     } catch (e) {
       if (!(e instanceof StateError)) throw e;
       const line = Number(/^[^:]*:(\d+):/.exec(e.message)?.[1] ?? 1) - 1;
@@ -101,33 +114,88 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.D
       this.collection.set(doc.uri, [d]);
       return undefined;
     }
-    const report = checkEntry({ fields: state.fields, msrLoad: state.msrLoad }, entryCaps(loaded.caps), cpuFacts(loaded.caps));
-    const c: Checked = { uri: doc.uri, state, text, report, source: loaded.source.id };
+    const report = checkEntry({ fields: input.fields, msrLoad: input.msrLoad }, entryCaps(loaded.caps), cpuFacts(loaded.caps));
+    const c: Checked = { uri: doc.uri, input, text, report, source: loaded.source.id };
     this.checked.set(doc.uri.toString(), c);
     this.collection.set(doc.uri, this.diagnostics(doc, c));
     this.show(c);
     return c;
   }
 
-  private fieldLine(c: Checked, encoding: number): number | undefined {
-    const key = c.state.keys.get(encoding);
-    return key === undefined ? undefined : lineOf(c.text, ['fields', key]);
+  private range(doc: vscode.TextDocument, c: Checked, encoding: number): vscode.Range | undefined {
+    const spot = c.input.spots.get(encoding);
+    if (!spot || spot.line > doc.lineCount) return undefined;
+    return new vscode.Range(spot.line - 1, spot.start, spot.line - 1, spot.end);
   }
 
   private diagnostics(doc: vscode.TextDocument, c: Checked): vscode.Diagnostic[] {
     const out: vscode.Diagnostic[] = [];
     for (const check of c.report.checks) {
       if (check.status !== 'fail') continue;
-      const lines = [...new Set(check.fields.map((f) => this.fieldLine(c, f)).filter((l): l is number => l !== undefined))];
-      if (!lines.length) lines.push(lineOf(c.text, ['fields']) ?? 1);
-      for (const line of lines) {
-        const d = new vscode.Diagnostic(doc.lineAt(line - 1).range, `${check.message} (SDM ${check.section})${check.hint ? ` — ${check.hint}` : ''}`, vscode.DiagnosticSeverity.Error);
+      const ranges = check.fields.map((f) => this.range(doc, c, f)).filter((r): r is vscode.Range => !!r);
+      if (!ranges.length) ranges.push(doc.lineAt(Math.max(0, (lineOf(c.text, ['fields']) ?? 1) - 1)).range);
+      for (const range of ranges) {
+        const d = new vscode.Diagnostic(range, `${check.message} (SDM ${check.section})${check.hint ? ` — ${check.hint}` : ''}`, vscode.DiagnosticSeverity.Error);
         d.source = 'VMCS';
         d.code = check.id;
         out.push(d);
       }
     }
+    for (const w of c.input.warnings) {
+      const d = new vscode.Diagnostic(doc.lineAt(Math.min(w.line, doc.lineCount) - 1).range, w.message, vscode.DiagnosticSeverity.Warning);
+      d.source = 'VMCS';
+      d.code = 'dump-line';
+      out.push(d);
+    }
     return out;
+  }
+
+  /** The field whose value (or key) is at a position of a checked document. */
+  private fieldAt(doc: vscode.TextDocument, position: vscode.Position): { c: Checked; encoding: number; range: vscode.Range } | undefined {
+    const c = this.checked.get(doc.uri.toString());
+    if (!c) return undefined;
+    for (const encoding of c.input.spots.keys()) {
+      const range = this.range(doc, c, encoding);
+      if (range?.contains(position)) return { c, encoding, range };
+    }
+    return undefined;
+  }
+
+  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const at = this.fieldAt(doc, position);
+    const loaded = this.ctx.store.now;
+    if (!at || !loaded) return undefined;
+    const record = catalogue().byEncodingNumber(at.encoding)!;
+    const value = at.c.input.fields.get(at.encoding)!;
+    const decoded = hasDecoder(record) ? decodeField(record, value, { exitReason: at.c.input.fields.get(0x4402), masks: loaded.caps.of(record).masks }) : undefined;
+    const checks = at.c.report.checks.filter((k) => k.status === 'fail' && k.fields.includes(at.encoding));
+    return new vscode.Hover(new vscode.MarkdownString(decodedMarkdown(record, value, decoded, checks, loaded.source.id)), at.range);
+  }
+
+  /** Quick fix: copy the value the masks make of a field a mask check rejects. */
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const c = this.checked.get(doc.uri.toString());
+    const loaded = this.ctx.store.now;
+    if (!c || !loaded) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const d of context.diagnostics) {
+      const check = c.report.checks.find((k) => k.id === d.code);
+      if (!check || !/\.(allowed|fixed)$/.test(check.id)) continue;
+      const encoding = check.fields[0];
+      const record = catalogue().byEncodingNumber(encoding)!;
+      const masks = loaded.caps.of(record).masks;
+      const value = c.input.fields.get(encoding);
+      if (!masks || value === undefined) continue;
+      // Guest CR0 under "unrestricted guest" may clear PE and PG whatever IA32_VMX_CR0_FIXED0 says.
+      const unrestricted = encoding === 0x6800 && ((c.input.fields.get(0x4002) ?? 0n) >> 31n) & 1n && ((c.input.fields.get(0x401e) ?? 0n) >> 7n) & 1n;
+      const allowed0 = unrestricted ? masks.allowed0 & ~0x80000001n : masks.allowed0;
+      const corrected = (value | allowed0) & masks.allowed1;
+      const action = new vscode.CodeAction(vscode.l10n.t('Copy the value the masks allow: {0}', hex(corrected)), vscode.CodeActionKind.QuickFix);
+      action.command = { command: 'vmcsInspector.copyText', title: action.title, arguments: [hex(corrected)] };
+      action.diagnostics = [d];
+      actions.push(action);
+    }
+    return actions;
   }
 
   private show(c: Checked): void {
@@ -136,30 +204,50 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.D
     this.changed.fire(undefined);
   }
 
-  /** The command: the active state document, or one the user picks. */
+  /** The command: a selection, the active state or dump document (or an untitled one), the clipboard, or a file. */
   async command(arg?: unknown): Promise<void> {
-    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor && EntryChecks.isState(vscode.window.activeTextEditor.document) ? vscode.window.activeTextEditor.document.uri : await this.pick();
-    if (!uri) return;
-    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = vscode.window.activeTextEditor;
+    let doc: vscode.TextDocument | undefined;
+    if (arg instanceof vscode.Uri) doc = await vscode.workspace.openTextDocument(arg);
+    else if (editor && !editor.selection.isEmpty) doc = await this.pasted(editor.document.getText(editor.selection));
+    else if (editor && (this.isInput(editor.document) || editor.document.isUntitled)) doc = editor.document;
+    else {
+      const uri = await this.pick();
+      if (uri === 'clipboard') doc = await this.pasted(await vscode.env.clipboard.readText());
+      else if (uri) doc = await vscode.workspace.openTextDocument(uri);
+    }
+    if (!doc) return;
+    if (!EntryChecks.isState(doc) && !EntryChecks.isDump(doc)) this.asked.add(doc.uri.toString());
     await vscode.window.showTextDocument(doc, { preview: false });
     if (!(await this.ctx.store.current())) return void vscode.window.showErrorMessage(vscode.l10n.t('VMCS: no capability source is available: {0}', this.ctx.store.lastError ?? ''));
     const c = this.check(doc);
-    if (!c) return void vscode.window.showErrorMessage(vscode.l10n.t('VMCS: {0} is not a valid VMCS state file; see the Problems panel.', vscode.workspace.asRelativePath(uri)));
+    if (!c) return void vscode.window.showErrorMessage(vscode.l10n.t('VMCS: {0} is not a valid VMCS state file; see the Problems panel.', vscode.workspace.asRelativePath(doc.uri)));
     await vscode.commands.executeCommand('vmcsInspector.entryChecks.focus');
     const { fail, notChecked } = c.report.counts;
-    const message = vscode.l10n.t('VMCS on {0}: {1} ({2} failing, {3} not checked)', c.source, outcomeText(c.report.outcome), fail, notChecked);
+    const read = c.input.warnings.length ? vscode.l10n.t(', {0} lines not read', c.input.warnings.length) : '';
+    const message = vscode.l10n.t('VMCS on {0}: {1} ({2} failing, {3} not checked{4})', c.source, outcomeText(c.report.outcome), fail, notChecked, read);
     if (fail) void vscode.window.showWarningMessage(message);
     else void vscode.window.showInformationMessage(message);
   }
 
-  private async pick(): Promise<vscode.Uri | undefined> {
-    const files = await vscode.workspace.findFiles(`**/*${STATE_SUFFIX}`, '**/node_modules/**', 200);
+  /** Pasted text in an untitled dump editor, where hovers and diagnostics can show. */
+  private async pasted(text: string): Promise<vscode.TextDocument | undefined> {
+    if (!text.trim()) return void vscode.window.showWarningMessage(vscode.l10n.t('VMCS: there is no text to check.'));
+    return vscode.workspace.openTextDocument({ language: /^\s*\{/.test(text) ? 'json' : 'vmcsdump', content: text });
+  }
+
+  private async pick(): Promise<vscode.Uri | 'clipboard' | undefined> {
+    const files = await vscode.workspace.findFiles(`**/*{${STATE_SUFFIX},${DUMP_SUFFIX}}`, '**/node_modules/**', 200);
     const browse = vscode.l10n.t('Browse…');
-    const items = [...files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f as vscode.Uri | undefined })), { label: browse, uri: undefined }];
-    const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('VMCS state file to check') });
+    const items: { label: string; uri?: vscode.Uri | 'clipboard' }[] = [
+      { label: vscode.l10n.t('$(clippy) The clipboard (a pasted dump)'), uri: 'clipboard' },
+      ...files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
+      { label: browse },
+    ];
+    const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('VMCS state or dump to check') });
     if (!chosen) return undefined;
     if (chosen.uri) return chosen.uri;
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'VMCS state': ['json'] } });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'VMCS state or dump': ['json', 'vmcsdump', 'txt', 'log'] } });
     return picked?.[0];
   }
 
@@ -202,12 +290,12 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.D
       return item;
     }
     const record = catalogue().byEncodingNumber(n.encoding);
-    const value = c.state.fields.get(n.encoding);
+    const value = c.input.fields.get(n.encoding);
     const item = new vscode.TreeItem(record?.name ?? hex(BigInt(n.encoding), 4), None);
     item.description = value === undefined ? vscode.l10n.t('absent') : hex(value);
-    const line = this.fieldLine(c, n.encoding);
-    if (line !== undefined) {
-      const at = new vscode.Range(line - 1, 0, line - 1, 0);
+    const spot = c.input.spots.get(n.encoding);
+    if (spot) {
+      const at = new vscode.Range(spot.line - 1, spot.start, spot.line - 1, spot.end);
       item.command = { command: 'vscode.open', title: vscode.l10n.t('Show Field'), arguments: [c.uri, { selection: at }] };
     }
     return item;

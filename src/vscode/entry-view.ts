@@ -1,11 +1,14 @@
-// The "VM-Entry Checks" view, the "Check VM-Entry State…" command and live checks of open *.vmcs-state.json files. The
-// checks load on first use from their own bundle (dist/entry-checks.js): activation does not pay for the rule table.
+// The "VM-Entry Checks" view, the "Check VM-Entry State…" command, and live checks, hovers and quick fixes on VMCS
+// states and dumps. The checks load on first use from their own bundle (dist/entry-checks.js): activation does not
+// pay for the rule table.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import type { EntryChecks } from './entry-checks';
 
-const STATE_SUFFIX = '.vmcs-state.json';
+const INPUT = /\.(vmcs-state\.json|vmcsdump)$/;
+/** Where VMCS states and dumps are: by file name, or a dump editor (pasted text). */
+const SELECTOR: vscode.DocumentSelector = [{ language: 'vmcsdump' }, { pattern: '**/*.vmcs-state.json' }, { pattern: '**/*.vmcsdump' }];
 
 export function registerEntryChecks(ctx: Ctx): void {
   let impl: EntryChecks | undefined;
@@ -24,12 +27,19 @@ export function registerEntryChecks(ctx: Ctx): void {
     getChildren: (n) => impl?.getChildren(n as never) ?? [],
     getTreeItem: (n) => impl!.getTreeItem(n as never),
   };
-  const opened = (d: vscode.TextDocument) => d.uri.path.endsWith(STATE_SUFFIX) && load().schedule(d, 0);
+  const opened = (d: vscode.TextDocument) => (INPUT.test(d.uri.path) || d.languageId === 'vmcsdump') && load().schedule(d, 0);
   ctx.subscribe(
     changed,
     vscode.window.createTreeView('vmcsInspector.entryChecks', { treeDataProvider: provider, showCollapseAll: true }),
     vscode.commands.registerCommand('vmcsInspector.checkEntryState', (arg?: unknown) => load().command(arg)),
     vscode.workspace.onDidOpenTextDocument(opened),
+    // Hovers and quick fixes load the checks only once a document has been checked, so they never start them.
+    vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (d, p) => impl?.provideHover(d, p) }),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, { provideCodeActions: (d, r, c) => impl?.provideCodeActions(d, r, c) ?? [] }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.commands.registerCommand('vmcsInspector.copyText', async (text: string) => {
+      await vscode.env.clipboard.writeText(text);
+      void vscode.window.showInformationMessage(vscode.l10n.t('VMCS: copied {0}', text));
+    }),
   );
   for (const d of vscode.workspace.textDocuments) opened(d);
 }

@@ -263,6 +263,26 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     await fieldsHeader.click();
   });
 
+  it('a KVM dump: every value decoded in its hover, failing checks in the Problems panel, a quick fix copies the value the masks allow', async () => {
+    await wb.openFile('kvm-6.8-invalid-cs.vmcsdump', 'kvm_intel');
+    const hover = await wb.hover('0a09a', 'Guest CS access rights');
+    assert.match(hover, /Segment access rights/);
+    assert.match(hover, /code, execute\/read/);
+    assert.match(hover, /Fails guest\.cs\.type/);
+    await wb.page.keyboard.press('Control+Shift+M');
+    const problems = wb.page.locator('.markers-panel .monaco-list-row');
+    await problems.filter({ hasText: 'CS access rights 0xa09a has type 10' }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await wb.page.keyboard.press('Control+Shift+M');
+    await wb.openFile('kvm-5.15-pin-based.vmcsdump', 'PinBased');
+    await wb.hover('00000089', 'Pin-based VM-execution controls');
+    await wb.clickText('00000089');
+    await wb.page.keyboard.press('Control+.');
+    const fix = wb.page.locator('.action-widget .monaco-list-row, .context-view .action-item', { hasText: 'Copy the value the masks allow: 0x1f' }).first();
+    await fix.waitFor({ state: 'visible', timeout: 15000 });
+    await fix.click();
+    await wb.toast('VMCS: copied 0x1f');
+  });
+
   it('policy.c: the Problems panel lists the mask and value-constraint violations and nothing for guarded writes or nested exit writes', async () => {
     await wb.openFile('policy.c');
     await wb.page.keyboard.press('Control+Shift+M');

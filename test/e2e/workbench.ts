@@ -231,6 +231,13 @@ export class Workbench {
     );
   }
 
+  /** Puts the cursor in the middle of the first visible occurrence of `word`. */
+  async clickText(word: string): Promise<void> {
+    const b = await this.textBox(word);
+    if (!b) throw new Error(`${word} is not visible in the editor`);
+    await this.page.mouse.click(b.x + b.w / 2, b.y + b.h / 2);
+  }
+
   /** Hovers `word` until a hover containing `expect` shows; returns its text. */
   async hover(word: string, expect: string, attempts = 25): Promise<string> {
     for (let i = 0; i < attempts; i++) {

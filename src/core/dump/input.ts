@@ -1,19 +1,12 @@
 // Any VMCS input a user has: a state file (JSON), a KVM or Xen dump, or a `NAME = value` list — detected, or as told.
-import { detectFormat, readDump, type DumpFormat, type FieldSpot } from './read';
-import type { MsrEntry } from './msr-entry';
+import { detectFormat, readDump, type DumpFormat, type DumpRead, type FieldSpot } from './read';
 import { parseState, STATE_FORMAT } from './state-file';
 import { lineOf } from '../catalogue/json-text';
 
 export type InputFormat = typeof STATE_FORMAT | DumpFormat;
 
-export interface VmcsInput {
-  format: InputFormat;
-  fields: Map<number, bigint>;
-  /** Where each field's value is, for editors (state files: the key's line). */
-  spots: Map<number, FieldSpot>;
-  msrLoad?: MsrEntry[];
-  warnings: { line: number; message: string }[];
-}
+/** What any reader gives: field values, where each one is (state files: the key), the MSR-load list, warnings. */
+export type VmcsInput = Omit<DumpRead, 'format'> & { format: InputFormat };
 
 export function detectInput(text: string): InputFormat {
   return /^\s*\{/.test(text) ? STATE_FORMAT : detectFormat(text);

@@ -1,7 +1,9 @@
 // Markdown for hovers and tree tooltips (one renderer, two call sites). Links are passed in by the caller.
 import type { ControlBit } from '../catalogue/controls';
 import { CONTROL_BY_KEY } from '../catalogue/controls';
-import type { Catalogue } from '../catalogue/catalogue';
+import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
+import type { Decoded } from '../decode/decode';
+import type { CheckResult } from '../entry/engine';
 import { bitRanges, hex, nibbles } from '../catalogue/hex';
 import type { BitState } from '../caps/masks';
 import { sourceName } from './source-name';
@@ -108,5 +110,19 @@ export function bitMarkdown(bit: ControlBit, state: BitState | undefined, name: 
   ];
   if (bit.default1) out.push('', 'A default1 control: 1 unless the TRUE capability MSR allows 0.');
   if (o.links?.length) out.push('', o.links.map((l) => `[${l.title}](${l.uri})`).join(' · '));
+  return out.join('\n');
+}
+
+/** Hover on a value in a VMCS state or dump: the field, the value decoded bit by bit, and the checks it fails. */
+export function decodedMarkdown(record: FieldRecord, value: bigint, decoded: Decoded | undefined, failing: readonly CheckResult[], sourceId: string): string {
+  const out = [`### \`${record.name}\` = \`${hex(value)}\``, '', `${record.hex} · ${record.width === 'natural' ? 'natural-width' : `${record.width}-bit`} ${record.type} field`, ''];
+  if (decoded) {
+    out.push(`**${esc(decoded.title)}:** ${esc(decoded.summary)}`, '', '| bits | | value |', '|---|---|---|');
+    for (const p of decoded.parts) out.push(`| ${p.bits} | ${esc(p.name)} | ${esc(p.text)}${p.problem ? ` — **${esc(p.problem)}**` : ''} |`);
+    if (decoded.reserved) out.push('', `**Reserved bits set:** \`${hex(decoded.reserved)}\``);
+    out.push('');
+  }
+  for (const c of failing) out.push(`**Fails \`${c.id}\`** (SDM ${c.section}): ${esc(c.message)}`, '');
+  out.push(`<sub>checks and masks: ${esc(sourceId)}</sub>`);
   return out.join('\n');
 }
