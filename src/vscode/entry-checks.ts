@@ -17,6 +17,11 @@ import { StateError } from '../core/dump/state-file';
 import { decodedMarkdown } from '../core/render/markdown';
 import type { Ctx } from './ctx';
 
+/** For hovers on constants in source code, which the main bundle leaves to this one. */
+export { decodeField, hasDecoder } from '../core/decode/decode';
+export { exitConstant } from '../core/decode/constants';
+export { exitConstantMarkdown } from '../core/render/exit-markdown';
+
 export const STATE_SUFFIX = '.vmcs-state.json';
 export const DUMP_SUFFIX = '.vmcsdump';
 const DEBOUNCE_MS = 300;

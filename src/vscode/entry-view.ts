@@ -1,10 +1,10 @@
 // The "VM-Entry Checks" view, the "Check VM-Entry State…" command, and live checks, hovers and quick fixes on VMCS
 // states and dumps. The checks load on first use from their own bundle (dist/entry-checks.js): activation does not
 // pay for the rule table.
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import type { EntryChecks } from './entry-checks';
+import { entryModule } from './lazy';
 
 const INPUT = /\.(vmcs-state\.json|vmcsdump)$/;
 /** Where VMCS states and dumps are: by file name, or a dump editor (pasted text). */
@@ -15,8 +15,7 @@ export function registerEntryChecks(ctx: Ctx): void {
   const changed = new vscode.EventEmitter<undefined>();
   const load = (): EntryChecks => {
     if (!impl) {
-      const mod = require(join(__dirname, 'entry-checks.js')) as typeof import('./entry-checks');
-      impl = new mod.EntryChecks(ctx);
+      impl = new (entryModule().EntryChecks)(ctx);
       impl.onDidChangeTreeData(() => changed.fire(undefined));
       ctx.subscribe(impl);
     }

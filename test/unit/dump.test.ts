@@ -1,5 +1,6 @@
 // Dump readers (KVM dump_vmcs in three layouts, Xen vmcs_dump_vcpu in two, mail-mangled, NAME = value lists) and
 // the value decoders, with expectations worked out by hand from the formats and the SDM's bit layouts.
+import fc from 'fast-check';
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +41,23 @@ describe('dump readers', () => {
       for (const [enc, v] of Object.entries(values)) assert.equal(r.fields.get(Number(enc)), v, `field ${Number(enc).toString(16)}`);
       assert.equal(r.warnings.length, warnings, JSON.stringify(r.warnings));
       assert.deepEqual(failing(file).sort(), [...fails].sort());
+    });
+  }
+  // The one wrong field of each fixture, put right: then no check fails.
+  const corrections: [string, string, string][] = [
+    ['kvm-6.8-invalid-cs.vmcsdump', 'attr=0x0a09a', 'attr=0x0a09b'],
+    ['kvm-5.15-pin-based.vmcsdump', 'PinBased=00000089', 'PinBased=00000017'],
+    ['kvm-5.4-syslog.vmcsdump', 'attr=0x000f1', 'attr=0x000f3'],
+    ['xen-4.19.vmcsdump', 'Interruptibility = 00000009', 'Interruptibility = 00000008'],
+    ['xen-4.14-mailed.vmcsdump', 'EntryControls=3D000053ff', 'EntryControls=3D000051ff'],
+    ['hand-written.vmcsdump', 'GUEST_SS_AR_BYTES = 0xf3', 'GUEST_SS_AR_BYTES = 0x93'],
+  ];
+  for (const [file, wrong, right] of corrections) {
+    it(`${file} with ${right.replace('=3D', '=')}: no check fails`, () => {
+      assert.ok(text(file).includes(wrong));
+      const r = readInput(text(file).replace(wrong, right), file);
+      const report = checkEntry({ fields: r.fields, msrLoad: r.msrLoad }, entryCaps(caps), cpuFacts(caps));
+      assert.deepEqual(report.checks.filter((c) => c.status === 'fail').map((c) => c.id), []);
     });
   }
   it('reads the VM-entry MSR-load list KVM prints, and its count', () => {
@@ -88,6 +106,25 @@ describe('dump readers', () => {
   });
 });
 
+describe('dump reader properties', () => {
+  const fixtures = ['kvm-6.8-invalid-cs.vmcsdump', 'kvm-5.15-pin-based.vmcsdump', 'kvm-5.4-syslog.vmcsdump', 'xen-4.19.vmcsdump', 'xen-4.14-mailed.vmcsdump', 'hand-written.vmcsdump'].map(text);
+  /** A fixture mangled the ways mail and terminals do: quotes, wrapping, lost or doubled characters, QP escapes. */
+  const mangled = fc
+    .tuple(fc.nat(fixtures.length - 1), fc.array(fc.tuple(fc.nat(4000), fc.constantFrom('> ', '\n', '=3D', '=\n', '', 'zz', '0x', ' ', ':', '(XEN) ', '[ 1.2] ')), { maxLength: 12 }))
+    .map(([i, edits]) => edits.reduce((t, [at, ins]) => t.slice(0, at % (t.length + 1)) + ins + t.slice((at % (t.length + 1)) + (ins === '' ? 1 : 0)), fixtures[i]));
+  const random = fc.string({ unit: 'binary', maxLength: 400 });
+  it('never throws on 10,000 random and mangled dumps, and every warning names a line of the input', () => {
+    fc.assert(
+      fc.property(fc.oneof(mangled, random), fc.constantFrom(undefined, 'kvm', 'xen', 'list'), (t, format) => {
+        const r = readDump(t, format as never);
+        const lines = t.split(/\r?\n/).length;
+        return r.warnings.every((w) => Number.isInteger(w.line) && w.line >= 1 && w.line <= lines && w.message.length > 0 && !w.message.includes('\n'));
+      }),
+      { numRuns: 10000 },
+    );
+  });
+});
+
 describe('value decoders', () => {
   it('segment access rights 0xa09b: execute/read accessed code, DPL 0, present, L, G', () => {
     const d = decodeField(field('VMCS_GUEST_CS_AR'), 0xa09bn)!;
@@ -118,6 +155,13 @@ describe('value decoders', () => {
     assert.equal(decodeQualification(48n, 0x182n).summary, 'data write, guest linear address valid, access to the translated address (not a paging-structure entry)');
     assert.equal(decodeQualification(0x80000021n, 4n).summary, 'detail invalid VMCS link pointer');
     assert.match(decodeQualification(10n, 0n).summary, /exit reason 10 \(CPUID\) defines no exit qualification/);
+  });
+  it('VM-exit instruction information by exit reason: VMWRITE from RAX with the field encoding in RCX', () => {
+    const d = decodeField(field('VMX_INSTRUCTION_INFO'), 0x10000400n, { exitReason: 25n })!;
+    assert.equal(d.title, 'VM-exit instruction information: VMWRITE');
+    const text = (name: string) => d.parts.find((p) => p.name === name)!.text;
+    assert.deepEqual([text('register operand (reg1)'), text('operand is a register'), text('field-encoding register (reg2)')], ['RAX', 'set', 'RCX']);
+    assert.equal(decodeField(field('VMX_INSTRUCTION_INFO'), 0x10000400n), undefined, 'without the exit reason there is no layout');
   });
   it('control fields by bit name, with the bits the CPU requires or forbids', () => {
     const pin = field('PIN_BASED_VM_EXEC_CONTROL');
@@ -154,5 +198,17 @@ describe('vmcs decode and vmcs check on dumps', () => {
     const bad = runCli(['check', join(DUMPS, 'xen-4.19.vmcsdump'), '--format', 'nope']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^vmcs: --format "nope": expected one of vmcs-state, kvm, xen, list\n$/);
+  });
+});
+
+describe('exit-reason and VM-instruction-error constants', () => {
+  it('by name in each scheme, with the other schemes\' names', () => {
+    const { exitConstant } = require('../../src/core/decode/constants') as typeof import('../../src/core/decode/constants');
+    const ept = exitConstant('EXIT_REASON_EPT_VIOLATION')!;
+    assert.deepEqual([ept.kind, ept.number, ept.scheme], ['exit-reason', 48, 'linux']);
+    const names = ept.aliases.map((a) => a.name);
+    for (const n of ['VMX_REASON_EPT_VIOLATION', 'VMX_EXIT_REASON_EPT_VIOLATION', 'VMX_EXIT_EPT_VIOLATION', 'VmxExitReason::kEptViolation']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
+    assert.deepEqual([exitConstant('VMX_REASON_EXC_NMI')!.number, exitConstant('VMXERR_ENTRY_INVALID_CONTROL_FIELD')!.number, exitConstant('VMXERR_ENTRY_INVALID_CONTROL_FIELD')!.kind], [0, 7, 'instruction-error']);
+    assert.equal(exitConstant('EXIT_REASON_NOT_A_THING'), undefined);
   });
 });

@@ -122,6 +122,7 @@ function decodeNamedBits(record: FieldRecord, value: bigint, masks?: Masks | nul
 export function decodeField(record: FieldRecord, value: bigint, context: { exitReason?: bigint; masks?: Masks | null } = {}): Decoded | undefined {
   const full = record.full ?? record;
   if (full.encoding === 0x6400) return context.exitReason === undefined ? undefined : decodeQualification(context.exitReason, value);
+  if (full.encoding === 0x440e) return context.exitReason === undefined ? undefined : decodeInstructionInformation(context.exitReason, value);
   const layout = FIELD_LAYOUT.get(full.encoding);
   if (layout && !record.full) return decodeLayout(LAYOUTS[layout], value);
   if (CONTROL_BY_FIELD.has(record.encoding) || hasNamedBits(record)) return decodeNamedBits(record, value, context.masks);
@@ -138,12 +139,22 @@ export function decodeQualification(exitReason: bigint, value: bigint): Decoded 
   return { ...d, title: `Exit qualification: ${layout.title}` };
 }
 
+const INSTRUCTION_INFORMATION = (data as unknown as { instructionInformation: { byReason: Record<string, Layout> } }).instructionInformation.byReason;
+
+/** VM-exit instruction information (0x440e): its layout follows the instruction the exit reason names. */
+export function decodeInstructionInformation(exitReason: bigint, value: bigint): Decoded {
+  const basic = Number(exitReason & 0xffffn);
+  const layout = INSTRUCTION_INFORMATION[String(basic)];
+  if (!layout) return { title: `VM-exit instruction information of exit reason ${basic}`, value, parts: [], summary: `exit reason ${basic} (${exitReasonName(basic) ?? 'unknown'}) defines no instruction information` };
+  return { ...decodeLayout(layout, value), title: `VM-exit instruction information: ${layout.title}` };
+}
+
 export const decodeExitReason = (value: bigint) => decodeLayout(LAYOUTS['exit-reason'], value);
 export const decodeInstructionError = (value: bigint) => decodeLayout(LAYOUTS['instruction-error'], value);
 
 export function hasDecoder(record: FieldRecord): boolean {
   const full = record.full ?? record;
-  return full.encoding === 0x6400 || FIELD_LAYOUT.has(full.encoding) || CONTROL_BY_FIELD.has(record.encoding) || hasNamedBits(record);
+  return full.encoding === 0x6400 || full.encoding === 0x440e || FIELD_LAYOUT.has(full.encoding) || CONTROL_BY_FIELD.has(record.encoding) || hasNamedBits(record);
 }
 
 export const fieldByEncoding = (encoding: number) => catalogue().byEncodingNumber(encoding);

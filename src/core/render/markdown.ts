@@ -23,7 +23,8 @@ const STATE_MD: Readonly<Record<BitState, string>> = {
   undefined: '**UNDEFINED** (contradictory capability data)',
 };
 
-const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => '\\' + c);
+/** Markdown with its special characters escaped. */
+export const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => '\\' + c);
 
 /**
  * Where the masks come from. Hovers name a snapshot by its file name and description (`short`); the status and tree
@@ -126,3 +127,13 @@ export function decodedMarkdown(record: FieldRecord, value: bigint, decoded: Dec
   out.push(`<sub>checks and masks: ${esc(sourceId)}</sub>`);
   return out.join('\n');
 }
+
+/** The constant a source line writes to a field, decoded: a section under the field's hover, or a hover of its own. */
+export function writtenValueMarkdown(value: bigint, decoded: Decoded, fieldName?: string): string {
+  const out = [fieldName ? `### \`${hex(value)}\` written to \`${fieldName}\`` : `**Value written: \`${hex(value)}\`** — ${esc(decoded.title)}`, ''];
+  out.push(esc(decoded.summary), '', '| bits | | value |', '|---|---|---|');
+  for (const p of decoded.parts) out.push(`| ${p.bits} | ${esc(p.name)} | ${esc(p.text)}${p.problem ? ` — **${esc(p.problem)}**` : ''} |`);
+  if (decoded.reserved) out.push('', `**Reserved bits set:** \`${hex(decoded.reserved)}\``);
+  return out.join('\n');
+}
+
