@@ -263,16 +263,19 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
   });
 
   it('a constant written to a field gets a hover that decodes it (0x9b to VMCS_GUEST_CS_AR)', async () => {
-    await wb.openFile('vcpu.c', 'VMCS_CTRL_PIN_BASED');
+    // vcpu.c may be open and scrolled anywhere: go to the line, then wait for it to be drawn.
+    await wb.openFile('vcpu.c');
     await wb.goToLine(lineOf(join(FIXTURES, 'apple-hvf', 'vcpu.c'), 'VMCS_GUEST_CS_AR, 0x9b'));
+    await wb.page.locator('.monaco-editor .view-line span', { hasText: 'VMCS_GUEST_CS_AR' }).first().waitFor({ state: 'visible', timeout: 30000 });
     const text = await wb.hover('0x9b', 'written to');
     assert.match(text, /0x9b written to Guest CS access rights/);
     assert.match(text, /type 11: code, execute\/read, accessed, S \(code or data segment\), DPL 0, P \(present\)/);
   });
 
   it('an exit-reason constant gets a hover with its number, the SDM name and the other schemes\' names', async () => {
-    await wb.openFile('vcpu.c', 'VMCS_CTRL_PIN_BASED');
+    await wb.openFile('vcpu.c');
     await wb.goToLine(lineOf(join(FIXTURES, 'apple-hvf', 'vcpu.c'), 'VMX_REASON_EPT_VIOLATION'));
+    await wb.page.locator('.monaco-editor .view-line span', { hasText: 'VMX_REASON_EPT_VIOLATION' }).first().waitFor({ state: 'visible', timeout: 30000 });
     const text = await wb.hover('VMX_REASON_EPT_VIOLATION', 'Basic exit reason 48');
     assert.match(text, /EPT violation/);
     assert.match(text, /EXIT_REASON_EPT_VIOLATION \(linux\)/);
