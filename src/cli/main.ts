@@ -9,6 +9,8 @@ import { decode } from './decode';
 import { StateError } from '../core/dump/state-file';
 import { caps } from './caps';
 import { diff } from './diff';
+import { importCommand } from './import';
+import { ImportError } from '../core/caps/import';
 import type { Context } from './context';
 import { UsageError } from './errors';
 import { lookup } from './lookup';
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   scan: { run: scan, usage: 'scan <file>... [--source <spec>] [--accessors <json-file>] [--json]' },
   check: { run: check, usage: 'check <state-file|dump|-> [--format vmcs-state|kvm|xen|list] [--source <spec>] [--json]   (every VM-entry check of SDM Vol. 3C ch. 27)' },
   decode: { run: decode, usage: 'decode <field> <value> | error <n> | exit-reason <v> | qualification <exit-reason> <v> | <dump-file|-> [--json]' },
+  import: { run: importCommand, usage: 'import <aida64-dump|rdmsr-list|-> [-o <snapshot>]   (MSRs the input lacks stay unknown)' },
   diff: { run: diff, usage: 'diff <a> <b> [--json]   (snapshot files or source specs)' },
 };
 
@@ -71,7 +74,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (process.env.VMCS_DEBUG === '1') err(String((e as Error).stack));
     const message = (e as Error).message.replace(/\s*\n\s*/g, ' ');
     err(`vmcs: ${message}`);
-    if (e instanceof UsageError || e instanceof SnapshotError || e instanceof SpecError || e instanceof StateError) return 2;
+    if (e instanceof UsageError || e instanceof SnapshotError || e instanceof SpecError || e instanceof StateError || e instanceof ImportError) return 2;
     return 1; // a failed query or source, or anything unexpected: still one line, never a stack trace
   }
 }
