@@ -1,20 +1,11 @@
 // `vmcs check <state-file|dump|->`: every VM-entry check on a VMCS state or dump against the source's capabilities.
-import { readFileSync } from 'node:fs';
 import { checkEntry } from '../core/entry/engine';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
 import { readInput as readVmcs } from '../core/dump/input';
 import { checkJson, sourceJson } from '../core/render/json';
 import { checkText, sourceText } from '../core/render/text';
-import { loadSource, printJson, type Context } from './context';
+import { loadSource, printJson, readText, type Context } from './context';
 import { UsageError } from './errors';
-
-function readInput(path: string): string {
-  try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${path === '-' ? 'stdin' : path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
 const FORMATS = ['vmcs-state', 'kvm', 'xen', 'list'] as const;
 
@@ -27,7 +18,7 @@ export function formatOption(value: string | undefined): (typeof FORMATS)[number
 export async function check(ctx: Context): Promise<number> {
   if (ctx.args.length !== 1) throw new UsageError('check takes one state file (*.vmcs-state.json) or dump, or - for stdin');
   const path = ctx.args[0];
-  const read = readVmcs(readInput(path), path === '-' ? '<stdin>' : path, formatOption(ctx.options.format));
+  const read = readVmcs(readText(path), path === '-' ? '<stdin>' : path, formatOption(ctx.options.format));
   const { source, reasons, caps } = await loadSource(ctx);
   const report = checkEntry({ fields: read.fields, msrLoad: read.msrLoad }, entryCaps(caps), cpuFacts(caps));
   const input = { path, format: read.format, fields: read.fields, warnings: read.warnings };

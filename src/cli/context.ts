@@ -1,6 +1,7 @@
 // What every command gets: parsed options, output streams, and helpers shared by the commands.
 import { load, type Loaded, type SourceOptions } from '../capabilities/service';
 import { catalogue, type FieldRecord } from '../core/catalogue/catalogue';
+import { readFileSync } from 'node:fs';
 import { UsageError } from './errors';
 
 export interface Options {
@@ -45,4 +46,13 @@ export function loadSource(ctx: Context, spec = ctx.options.source ?? 'auto'): P
 
 export function printJson(ctx: Context, value: unknown): void {
   ctx.out(JSON.stringify(value, null, 2));
+}
+
+/** A file's text, or stdin's for `-`; a file that cannot be read is a usage error naming it. */
+export function readText(path: string, hint = ''): string {
+  try {
+    return readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${path === '-' ? 'stdin' : path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}${hint}`);
+  }
 }

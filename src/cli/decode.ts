@@ -1,6 +1,5 @@
 // `vmcs decode`: a field's value (or a whole dump) with every bit or sub-field named; VM-instruction errors, exit
 // reasons and exit qualifications by number.
-import { readFileSync } from 'node:fs';
 import { decodeExitReason, decodeField, decodeInstructionError, decodeQualification, hasDecoder, type Decoded } from '../core/decode/decode';
 import { readInput } from '../core/dump/input';
 import { catalogue } from '../core/catalogue/catalogue';
@@ -8,7 +7,7 @@ import { hex, parseInteger } from '../core/catalogue/hex';
 import { decodedJson, sourceJson } from '../core/render/json';
 import { decodedText, sourceText } from '../core/render/text';
 import { formatOption } from './check';
-import { loadSource, printJson, resolveField, type Context } from './context';
+import { loadSource, printJson, readText, resolveField, type Context } from './context';
 import { UsageError } from './errors';
 
 function number(text: string | undefined, what: string): bigint {
@@ -34,12 +33,7 @@ export async function decode(ctx: Context): Promise<number> {
     return print(`${record.name} (${record.hex})`, d, record), 0;
   }
   // A dump or state file: every field it holds, decoded where the field has a layout.
-  let text: string;
-  try {
-    text = readFileSync(what === '-' ? 0 : what, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (decode takes <field> <value> or a dump file)`);
-  }
+  const text = readText(what, ' (decode takes <field> <value> or a dump file)');
   const input = readInput(text, what === '-' ? '<stdin>' : what, formatOption(ctx.options.format));
   const { source, reasons, caps } = await loadSource(ctx);
   const exitReason = input.fields.get(0x4402);

@@ -1,21 +1,16 @@
 // `vmcs import <file> [-o <snapshot>]`: a snapshot from an AIDA64 MSR dump or an rdmsr list.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { hex } from '../core/catalogue/hex';
 import { MSR_NAMES } from '../core/catalogue/controls';
 import { importedSnapshot, importMsrs } from '../core/caps/import';
 import { serializeSnapshot } from '../core/caps/snapshot';
-import type { Context } from './context';
+import { readText, type Context } from './context';
 import { UsageError } from './errors';
 
 export async function importCommand(ctx: Context): Promise<number> {
   if (ctx.args.length !== 1) throw new UsageError('import takes one file (an AIDA64 MSR dump or an rdmsr list), or - for stdin');
   const path = ctx.args[0];
-  let text: string;
-  try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const text = readText(path);
   const imported = importMsrs(text, path);
   const json = serializeSnapshot(importedSnapshot(imported, path === '-' ? 'stdin' : path));
   if (ctx.options.output) writeFileSync(ctx.options.output, json);

@@ -9,6 +9,7 @@ import { lineOf } from '../core/catalogue/json-text';
 import { decodeField, hasDecoder } from '../core/decode/decode';
 import { readInput, type VmcsInput } from '../core/dump/input';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
+import { correctedValue } from '../core/entry/correct';
 import { CLASSES, checkEntry, type CheckResult, type EntryReport } from '../core/entry/engine';
 import { outcomeText } from '../core/entry/outcome';
 import type { CheckClass } from '../core/entry/rule';
@@ -185,16 +186,8 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       const check = c.report.checks.find((k) => k.id === d.code);
-      if (!check || !/\.(allowed|fixed)$/.test(check.id)) continue;
-      const encoding = check.fields[0];
-      const record = catalogue().byEncodingNumber(encoding)!;
-      const masks = loaded.caps.of(record).masks;
-      const value = c.input.fields.get(encoding);
-      if (!masks || value === undefined) continue;
-      // Guest CR0 under "unrestricted guest" may clear PE and PG whatever IA32_VMX_CR0_FIXED0 says.
-      const unrestricted = encoding === 0x6800 && ((c.input.fields.get(0x4002) ?? 0n) >> 31n) & 1n && ((c.input.fields.get(0x401e) ?? 0n) >> 7n) & 1n;
-      const allowed0 = unrestricted ? masks.allowed0 & ~0x80000001n : masks.allowed0;
-      const corrected = (value | allowed0) & masks.allowed1;
+      const corrected = check && correctedValue(check.id, check.fields[0], c.input.fields, entryCaps(loaded.caps));
+      if (corrected === undefined) continue;
       const action = new vscode.CodeAction(vscode.l10n.t('Copy the value the masks allow: {0}', hex(corrected)), vscode.CodeActionKind.QuickFix);
       action.command = { command: 'vmcsInspector.copyText', title: action.title, arguments: [hex(corrected)] };
       action.diagnostics = [d];

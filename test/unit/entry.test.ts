@@ -5,6 +5,7 @@ import { checkEntry, RULES, type EntryReport } from '../../src/core/entry/engine
 import { cpuFacts, entryCaps } from '../../src/core/entry/caps';
 import { coffeeLake, GUEST_32, GUEST_64, GUEST_REAL, GUEST_V86 } from './entry-states';
 import { BASES, RICH_MSRS, VIOLATIONS, type Violation } from './entry-rules';
+import { correctedValue } from '../../src/core/entry/correct';
 
 function run(fields: Map<number, bigint>, options: { rich?: boolean; widths?: Violation['widths']; msrLoad?: Violation['msrLoad']; msrs?: Record<string, string> } = {}): EntryReport {
   const caps = coffeeLake(options.widths ?? { physical: 39, linear: 48 }, { ...(options.rich ? RICH_MSRS : {}), ...options.msrs });
@@ -121,5 +122,19 @@ describe('VM-entry rules, finer points', () => {
     s.set(0x4012, s.get(0x4012)! | (1n << 21n));
     s.set(0x2816, 0x9n);
     assert.deepEqual(notChecked(run(s, { rich: true })), ['guest.lbr-ctl']);
+  });
+});
+
+describe('corrected values', () => {
+  const caps = entryCaps(coffeeLake());
+  it('a mask check asks for (value | allowed0) & allowed1; other checks ask for nothing', () => {
+    assert.equal(correctedValue('control.pin.allowed', 0x4000, new Map([[0x4000, 0x89n]]), caps), 0x1fn);
+    assert.equal(correctedValue('guest.cs.type', 0x4816, new Map([[0x4816, 0xa09an]]), caps), undefined);
+  });
+  it('guest CR0 under unrestricted guest keeps PE and PG as they are', () => {
+    const real = GUEST_REAL();
+    real.set(0x6800, 0x10n); // NE missing
+    assert.equal(correctedValue('guest.cr0.fixed', 0x6800, real, caps), 0x30n);
+    assert.equal(correctedValue('guest.cr0.fixed', 0x6800, new Map([[0x6800, 0x10n]]), caps), 0x80000031n);
   });
 });

@@ -4,7 +4,8 @@ import { catalogue, type FieldRecord } from '../catalogue/catalogue';
 import { bitInfo, hasNamedBits } from '../catalogue/bits';
 import { CONTROL_BY_FIELD, bitLabel } from '../catalogue/controls';
 import { WIDTH_BITS } from '../catalogue/encoding';
-import { bitRanges, hex } from '../catalogue/hex';
+import { bitRanges, bitsOf, hex } from '../catalogue/hex';
+import { bitRange } from '../caps/capabilities';
 import type { Masks } from '../caps/masks';
 import data from './data/layouts.json';
 import reasons from './data/exit-reasons.json';
@@ -42,18 +43,14 @@ const FIELD_LAYOUT = new Map(Object.entries(data.fields).map(([k, v]) => [parseI
 const REASONS = new Map(reasons.reasons.map((r) => [r.number, r]));
 const ERRORS = new Map(errors.errors.map((e) => [e.number, e]));
 
-function range(bits: string): [number, number] {
-  const [hi, lo = hi] = bits.split(':').map(Number);
-  return [hi, lo];
-}
 const sub = (v: bigint, bits: string) => {
-  const [hi, lo] = range(bits);
+  const [hi, lo] = bitRange(bits);
   return (v >> BigInt(lo)) & ((1n << BigInt(hi - lo + 1)) - 1n);
 };
 function maskOfRanges(list: string): bigint {
   let m = 0n;
   for (const r of list.split(',').map((s) => s.trim())) {
-    const [hi, lo] = range(r);
+    const [hi, lo] = bitRange(r);
     for (let b = lo; b <= hi; b++) m |= 1n << BigInt(b);
   }
   return m;
@@ -66,7 +63,7 @@ function partText(p: Part, v: bigint, whole: bigint): { text: string; quiet: boo
   if (p.format === 'flag') return { text: v ? 'set' : 'clear', quiet: !v };
   if (p.format === 'number') return { text: String(v), quiet: false };
   if (p.format === 'hex') return { text: hex(v), quiet: v === 0n };
-  if (p.format === 'address') return { text: hex(v << BigInt(range(p.bits)[1])), quiet: false };
+  if (p.format === 'address') return { text: hex(v << BigInt(bitRange(p.bits)[1])), quiet: false };
   if (p.format === 'vector') {
     const type = Number((whole >> 8n) & 7n);
     const name = (type === 3 || type === 2 || type === 5 || type === 6) && ENUMS.vectors[String(v)];
@@ -92,12 +89,6 @@ export function decodeLayout(layout: Layout, value: bigint): Decoded {
   if (reserved) said.push(`reserved ${bitRanges(bitsOf(reserved))} set`);
   return { title: layout.title, value, parts, ...(reserved ? { reserved } : {}), summary: said.join(', ') || 'all clear' };
 }
-
-const bitsOf = (v: bigint) => {
-  const out: number[] = [];
-  for (let i = 0; v >> BigInt(i); i++) if ((v >> BigInt(i)) & 1n) out.push(i);
-  return out;
-};
 
 /** A control field or CR field: its set bits by name; with masks, also the bits the CPU requires or forbids. */
 function decodeNamedBits(record: FieldRecord, value: bigint, masks?: Masks | null): Decoded {

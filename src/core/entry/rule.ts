@@ -1,5 +1,5 @@
 // One VM-entry check of the SDM (Vol. 3C ch. 27, "VM Entries", 2023 and later editions) as a small record.
-import { hex } from '../catalogue/hex';
+import { bitsOf, hex } from '../catalogue/hex';
 import type { Ctx } from './ctx';
 
 export type CheckClass = 'control' | 'host' | 'guest' | 'msr-load';
@@ -28,8 +28,7 @@ export const h = (v: bigint) => hex(v);
 
 /** "bits 11:0" / "bit 5" of a mask, for messages. */
 export function bitsText(mask: bigint): string {
-  const bits: number[] = [];
-  for (let i = 0; i < 64; i++) if ((mask >> BigInt(i)) & 1n) bits.push(i);
+  const bits = bitsOf(mask);
   const runs: string[] = [];
   for (let i = 0; i < bits.length; ) {
     let j = i;
