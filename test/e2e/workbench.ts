@@ -67,7 +67,8 @@ export class CodeServer {
     rmSync(dataDir, { recursive: true, force: true }); // a fresh profile: no restored editors or state
     mkdirSync(join(dataDir, 'user', 'User'), { recursive: true });
     const settings = {
-      ...(o.trustAll ? { 'security.workspace.trust.enabled': false } : {}),
+      // Without trust the folder opens in Restricted Mode directly: a late start-up trust dialog would take the keys.
+      ...(o.trustAll ? { 'security.workspace.trust.enabled': false } : { 'security.workspace.trust.startupPrompt': 'never' }),
       'workbench.startupEditor': 'none',
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
@@ -179,18 +180,24 @@ export class Workbench {
 
   /** Opens a file by name with Quick Open; waits for its tab, and for `waitForText` in the visible lines when given. */
   async openFile(name: string, waitForText?: string): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('Control+P');
-    await this.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await this.page.keyboard.type(name);
-    // The list filters as it is typed: wait until the focused (first) row is the file, then accept it.
-    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ state: 'visible', timeout: 30000 });
-    await this.page.keyboard.press('Enter');
-    try {
-      await this.page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ state: 'visible', timeout: 30000 });
-    } catch (e) {
-      await this.screenshot(`failed-open-${name.replace(/[^A-Za-z]+/g, '-')}`);
-      throw e;
+    // Quick Open can lose its keys to a notification, or its Enter to a file search still settling: try afresh.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('Control+P');
+        await this.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+        await this.page.keyboard.type(name);
+        // The list filters as it is typed: wait until the focused (first) row is the file, then accept it.
+        await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15000 });
+        await this.page.keyboard.press('Enter');
+        await this.page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) {
+          await this.screenshot(`failed-open-${name.replace(/[^A-Za-z]+/g, '-')}`);
+          throw e;
+        }
+      }
     }
     if (waitForText) await this.page.locator('.monaco-editor .view-line span', { hasText: waitForText }).first().waitFor({ state: 'visible', timeout: 30000 });
   }
