@@ -1,26 +1,36 @@
-// Embedded real-CPU profiles: bare-metal capability MSRs with the public source each was read from.
-import coffeelake from './profiles/coffeelake-i7-9750h.vmcs.json';
-import skylake from './profiles/skylake-i7-6700k.vmcs.json';
-import broadwell from './profiles/broadwell-i7-5600u.vmcs.json';
-import ivybridge from './profiles/ivybridge-i5-3570.vmcs.json';
-import sandybridge from './profiles/sandybridge-e-i7-3960x.vmcs.json';
-import silvermont from './profiles/silvermont-pentium-n3530.vmcs.json';
-import conroe from './profiles/conroe-core2-x6800.vmcs.json';
+// Embedded real-CPU profiles: bare-metal capability MSRs, one data file per CPU with the public source it was read
+// from. The files sit beside the bundles (dist/profiles) and are read when asked for, so that each CPU added costs the
+// extension bundle nothing; `index.json` orders them, the default first.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-export interface ProfileData {
-  id: string;
-  json: unknown;
+/** A Coffee Lake-H part, as in the last Intel MacBook Pros. */
+export const DEFAULT_PROFILE = 'coffeelake-i7-9750h';
+
+// Beside the bundles in dist/; from the compiled tests (out/src/capabilities) the repository's own folder.
+const DIRS = [join(__dirname, 'profiles'), join(__dirname, '..', '..', '..', 'src', 'capabilities', 'profiles')];
+
+let dir: string | undefined;
+let ids: readonly string[] | undefined;
+const cache = new Map<string, unknown>();
+
+function profileDir(): string {
+  dir ??= DIRS.find((d) => existsSync(join(d, 'index.json')));
+  if (!dir) throw new Error(`the embedded profiles are missing (looked in ${DIRS.join(', ')})`);
+  return dir;
 }
 
-/** The first profile is the default: a Coffee Lake-H part, as in the last Intel MacBook Pros. */
-export const PROFILES: readonly ProfileData[] = [
-  { id: 'coffeelake-i7-9750h', json: coffeelake },
-  { id: 'skylake-i7-6700k', json: skylake },
-  { id: 'broadwell-i7-5600u', json: broadwell },
-  { id: 'ivybridge-i5-3570', json: ivybridge },
-  { id: 'sandybridge-e-i7-3960x', json: sandybridge },
-  { id: 'silvermont-pentium-n3530', json: silvermont },
-  { id: 'conroe-core2-x6800', json: conroe },
-];
+/** The ids of the embedded profiles, the default first. */
+export function profileIds(): readonly string[] {
+  return (ids ??= JSON.parse(readFileSync(join(profileDir(), 'index.json'), 'utf8')) as string[]);
+}
 
-export const DEFAULT_PROFILE = PROFILES[0].id;
+export const isProfile = (id: string): boolean => profileIds().includes(id);
+
+/** The profile's file as parsed JSON (validated by the caller, like any snapshot). */
+export function profileJson(id: string): unknown {
+  if (!isProfile(id)) throw new Error(`unknown profile ${JSON.stringify(id)}`);
+  let json = cache.get(id);
+  if (json === undefined) cache.set(id, (json = JSON.parse(readFileSync(join(profileDir(), `${id}.vmcs.json`), 'utf8'))));
+  return json;
+}

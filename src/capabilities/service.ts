@@ -3,8 +3,8 @@ import { CapabilitySet } from '../core/caps/capset';
 import { HvfSource } from './hvf';
 import { KvmSource } from './kvm';
 import { MsrSource } from './msr';
-import { ProfileSource } from './profile';
-import { DEFAULT_PROFILE, PROFILES } from './profiles';
+import { ProfileSource, unknownProfile } from './profile';
+import { DEFAULT_PROFILE, isProfile } from './profiles';
 import { SnapshotFileSource } from './snapshot-file';
 import { SourceError, type CapabilitySource } from './source';
 
@@ -40,7 +40,7 @@ const FACTORIES: Record<string, Factory> = {
   },
   profile: (arg, o) => {
     const id = arg || o.defaultProfile || DEFAULT_PROFILE;
-    if (!PROFILES.some((p) => p.id === id)) throw new SpecError(`unknown profile ${JSON.stringify(id)} (known: ${PROFILES.map((p) => p.id).join(', ')})`);
+    if (!isProfile(id)) throw new SpecError(unknownProfile(id));
     return new ProfileSource(id);
   },
 };

@@ -1,8 +1,8 @@
 import { parseInteger } from '../core/catalogue/hex';
 import { checkValue, fieldReport } from '../core/render/report';
-import { bitsJson, sourceJson } from '../core/render/json';
-import { bitsText, sourceText } from '../core/render/text';
-import { loadSource, printJson, resolveField, type Context } from './context';
+import { acrossBitsJson, bitsJson, sourceJson } from '../core/render/json';
+import { acrossBitsText, bitsText, sourceText } from '../core/render/text';
+import { loadFleet, loadSource, printJson, resolveField, type Context } from './context';
 import { FailedError, UsageError } from './errors';
 
 /** `vmcs bits <field> [--value v]`: the state of every bit, and with a value its violations and adjusted value. */
@@ -14,6 +14,12 @@ export async function bits(ctx: Context): Promise<number> {
     const parsed = parseInteger(ctx.options.value);
     if ('error' in parsed) throw new UsageError(`--value ${parsed.error}`);
     value = parsed.value;
+  }
+  const fleet = await loadFleet(ctx);
+  if (fleet) {
+    if (ctx.options.json) printJson(ctx, acrossBitsJson(record, fleet, value));
+    else ctx.out(acrossBitsText(record, fleet, value));
+    return 0;
   }
   const { source, reasons, caps } = await loadSource(ctx);
   const report = fieldReport(record, caps.of(record));

@@ -1,5 +1,7 @@
 // What every command gets: parsed options, output streams, and helpers shared by the commands.
 import { load, type Loaded, type SourceOptions } from '../capabilities/service';
+import { loadTargets, targetSpecs } from '../capabilities/targets';
+import type { Fleet } from '../core/caps/fleet';
 import { catalogue, type FieldRecord } from '../core/catalogue/catalogue';
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors';
@@ -13,6 +15,8 @@ export interface Options {
   accessors?: string;
   /** Input format of `check` and `decode` (detected when absent). */
   format?: string;
+  /** Target CPUs: `all`, profile ids, snapshot files, comma-separated. */
+  targets?: string;
 }
 
 export interface Context {
@@ -42,6 +46,14 @@ export function sourceOptions(env: NodeJS.ProcessEnv): SourceOptions {
 
 export function loadSource(ctx: Context, spec = ctx.options.source ?? 'auto'): Promise<Loaded> {
   return load(spec, sourceOptions(ctx.env));
+}
+
+/** The `--targets` CPUs, or undefined without the option. */
+export async function loadFleet(ctx: Context): Promise<Fleet | undefined> {
+  if (ctx.options.targets === undefined) return undefined;
+  const specs = targetSpecs(ctx.options.targets);
+  if (!specs.length) throw new UsageError('--targets needs all, profile ids or snapshot files');
+  return loadTargets(specs);
 }
 
 export function printJson(ctx: Context, value: unknown): void {

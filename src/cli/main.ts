@@ -1,6 +1,7 @@
 // The `vmcs` command: one-line `vmcs:` errors, exit 0 success, 1 query/source failed, 2 usage or invalid input.
 import { parseArgs } from 'node:util';
 import { SOURCE_SPEC_HELP, SpecError } from '../capabilities/service';
+import { TARGETS_HELP } from '../capabilities/targets';
 import { SnapshotError } from '../core/caps/snapshot';
 import { bits } from './bits';
 import { capture } from './capture';
@@ -22,15 +23,15 @@ type Command = (ctx: Context) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   lookup: { run: lookup, usage: 'lookup <name|encoding>... [--json]' },
-  masks: { run: masks, usage: 'masks [<field>...] [--source <spec>] [--json]' },
-  bits: { run: bits, usage: 'bits <field> [--value <v>] [--source <spec>] [--json]' },
+  masks: { run: masks, usage: 'masks [<field>...] [--source <spec> | --targets <specs>] [--json]' },
+  bits: { run: bits, usage: 'bits <field> [--value <v>] [--source <spec> | --targets <specs>] [--json]' },
   profiles: { run: profiles, usage: 'profiles [--json]' },
   caps: { run: caps, usage: 'caps [--source <spec>] [--json]   (BASIC, MISC, EPT/VPID, VMFUNC decoded; every control bit)' },
   capture: { run: capture, usage: 'capture [--source <spec>] [-o <file>]' },
-  scan: { run: scan, usage: 'scan <file>... [--source <spec>] [--accessors <json-file>] [--json]' },
+  scan: { run: scan, usage: 'scan <file>... [--source <spec>] [--targets <specs>] [--accessors <json-file>] [--json]' },
   check: { run: check, usage: 'check <state-file|dump|-> [--format vmcs-state|kvm|xen|list] [--source <spec>] [--json]   (every VM-entry check of SDM Vol. 3C ch. 27)' },
   decode: { run: decode, usage: 'decode <field> <value> | error <n> | exit-reason <v> | qualification <exit-reason> <v> | <dump-file|-> [--json]' },
-  import: { run: importCommand, usage: 'import <aida64-dump|rdmsr-list|-> [-o <snapshot>]   (MSRs the input lacks stay unknown)' },
+  import: { run: importCommand, usage: 'import <vbox-log|aida64-dump|rdmsr-list|-> [-o <snapshot>]   (MSRs the input lacks stay unknown)' },
   diff: { run: diff, usage: 'diff <a> <b> [--json]   (snapshot files or source specs)' },
 };
 
@@ -38,6 +39,7 @@ const USAGE = [
   'usage: vmcs <command> [options]',
   ...Object.values(COMMANDS).map((c) => `  vmcs ${c.usage}`),
   `source spec: ${SOURCE_SPEC_HELP}`,
+  `targets: ${TARGETS_HELP}`,
   'environment: VMCS_HVF_LIBRARY (framework binary), VMCS_PROBE_RUNTIME (entitled node for hvf), VMCS_PROBE_TIMEOUT_MS, VMCS_DEBUG=1',
 ].join('\n');
 
@@ -55,6 +57,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
             output: { type: 'string', short: 'o' },
             accessors: { type: 'string' },
             format: { type: 'string' },
+            targets: { type: 'string' },
             help: { type: 'boolean', short: 'h', default: false },
           },
         });
@@ -69,7 +72,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(COMMANDS).join(', ')})`);
-    return await command.run({ args, options: { json: values.json, source: values.source, value: values.value, output: values.output, accessors: values.accessors, format: values.format }, out, err, env: process.env });
+    return await command.run({ args, options: { json: values.json, source: values.source, value: values.value, output: values.output, accessors: values.accessors, format: values.format, targets: values.targets }, out, err, env: process.env });
   } catch (e) {
     if (process.env.VMCS_DEBUG === '1') err(String((e as Error).stack));
     const message = (e as Error).message.replace(/\s*\n\s*/g, ' ');

@@ -5,13 +5,15 @@ import { printJson, type Context } from './context';
 
 /** `vmcs profiles`: the embedded real-CPU profiles with their public sources. */
 export async function profiles(ctx: Context): Promise<number> {
-  const list = allProfiles().map(({ id, snapshot }) => ({
+  const list = allProfiles().map(({ id, snapshot: { source } }) => ({
     id,
     default: id === DEFAULT_PROFILE,
-    cpu: snapshot.source.cpu ?? '',
-    reference: snapshot.source.reference ?? '',
+    name: source.name ?? id,
+    generation: source.generation ?? '',
+    cpu: source.cpu ?? '',
+    reference: source.reference ?? '',
   }));
   if (ctx.options.json) printJson(ctx, list);
-  else ctx.out(table([['ID', 'CPU', 'SOURCE'], ...list.map((p) => [p.id + (p.default ? ' (default)' : ''), p.cpu, p.reference])]));
+  else ctx.out(table([['ID', 'GENERATION', 'CPU', 'SOURCE'], ...list.map((p) => [p.id + (p.default ? ' (default)' : ''), p.generation, p.cpu, p.reference])]));
   return 0;
 }

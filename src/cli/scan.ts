@@ -5,7 +5,7 @@ import { diagnose } from '../core/source/diagnose';
 import { hex } from '../core/catalogue/hex';
 import { lineIndex, scanText } from '../core/source/scan';
 import { sourceJson } from '../core/render/json';
-import { loadSource, printJson, type Context } from './context';
+import { loadFleet, loadSource, printJson, type Context } from './context';
 import { FailedError, UsageError } from './errors';
 
 /** The project's own accessors from `--accessors <file>`: a JSON array of { name, field, value?, args? }. */
@@ -35,6 +35,7 @@ export async function scan(ctx: Context): Promise<number> {
   if (!ctx.args.length) throw new UsageError('scan needs at least one source file');
   const accessors = await readAccessors(ctx.options.accessors);
   const { source, reasons, caps } = await loadSource(ctx);
+  const fleet = await loadFleet(ctx);
   const files = [];
   for (const file of ctx.args) {
     let text: string;
@@ -52,7 +53,7 @@ export async function scan(ctx: Context): Promise<number> {
     files.push({
       file,
       references: result.references.map((r) => ({ ...pos(r.start), name: r.text, encoding: r.record.hex, field: r.record.name, via: r.via })),
-      violations: diagnose(result, caps, source.id).map((f) => ({
+      violations: diagnose(result, caps, source.id, undefined, fleet).map((f) => ({
         ...pos(f.write.value.start),
         kind: f.kind,
         severity: f.severity,
@@ -69,14 +70,14 @@ export async function scan(ctx: Context): Promise<number> {
   }
   const count = files.reduce((n, f) => n + f.violations.length, 0);
   const failing = files.reduce((n, f) => n + f.violations.filter((v) => v.severity === 'warning' || v.severity === 'error').length, 0);
-  if (ctx.options.json) printJson(ctx, { source: sourceJson(source.id, caps.snapshot, reasons), files });
+  if (ctx.options.json) printJson(ctx, { source: sourceJson(source.id, caps.snapshot, reasons), ...(fleet ? { targets: fleet.map((t) => ({ id: t.id, label: t.label })) } : {}), files });
   else {
     const lines: string[] = [];
     for (const f of files) {
       for (const r of f.references) lines.push(`${f.file}:${r.line}:${r.col}: reference ${r.name} -> ${r.encoding} ${r.field}`);
       for (const v of f.violations) lines.push(`${f.file}:${v.line}:${v.col}: ${v.severity}: ${v.message}${v.adjusted ? ` (adjusted: ${v.adjusted})` : ''}`);
     }
-    lines.push(`${count} finding${count === 1 ? '' : 's'} (${failing} warning${failing === 1 ? '' : 's'} or error${failing === 1 ? '' : 's'}) against ${source.id}`);
+    lines.push(`${count} finding${count === 1 ? '' : 's'} (${failing} warning${failing === 1 ? '' : 's'} or error${failing === 1 ? '' : 's'}) against ${source.id}${fleet ? ` and ${fleet.length} target CPU${fleet.length === 1 ? '' : 's'}` : ''}`);
     ctx.out(lines.join('\n'));
   }
   return failing ? 1 : 0;

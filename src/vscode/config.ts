@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SourceOptions } from '../capabilities/service';
+import { targetSpecs } from '../capabilities/targets';
 import { languagesOf } from '../core/catalogue/languages';
 import { withAccessors, type AccessorSpec } from '../core/source/accessors';
 import type { ScanOptions } from '../core/source/scan';
@@ -71,6 +72,16 @@ export class Config {
   /** Files larger than this (characters) are not scanned. */
   get maxFileSize(): number {
     return this.cfg.get<number>('diagnostics.maxFileSize', 2_000_000);
+  }
+
+  /** vmcsInspector.targets: `all`, profile ids, snapshot paths (a string with commas or a list). */
+  get targets(): string[] {
+    return targetSpecs(this.cfg.get<string | string[]>('targets', []));
+  }
+
+  /** Where relative snapshot paths of the settings resolve. */
+  get workspaceRoot(): string | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   }
 
   get profile(): string {

@@ -77,7 +77,7 @@ export class VmcsDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       }
       return;
     }
-    const findings = diagnose(scan.result, loaded.caps, loaded.source.id, policy).filter((f) => SEVERITY[f.severity] !== undefined);
+    const findings = diagnose(scan.result, loaded.caps, loaded.source.id, policy, this.ctx.store.targets).filter((f) => SEVERITY[f.severity] !== undefined);
     const stored = findings.map((finding) => {
       const range = new vscode.Range(doc.positionAt(finding.write.value.start), doc.positionAt(finding.write.value.end));
       const diagnostic = new vscode.Diagnostic(range, finding.message, SEVERITY[finding.severity]);

@@ -18,11 +18,14 @@ export function activate(context: vscode.ExtensionContext): void {
   ctx.subscribe(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (ctx.config.affects(e, 'source', 'snapshotPath', 'profile', 'hvf', 'kvm', 'msr', 'probe')) void ctx.store.reload();
+      if (ctx.config.affects(e, 'targets')) void ctx.store.reloadTargets();
       if (ctx.config.affects(e, 'namingScheme')) ctx.tree.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void ctx.store.reload()),
   );
   void ctx.store.reload();
+  // The targets are many capability sets: read after activation, not during it.
+  if (ctx.config.targets.length) setTimeout(() => void ctx.store.reloadTargets(), 0);
   ctx.log.info(`activated in ${(performance.now() - t0).toFixed(2)} ms (trusted: ${vscode.workspace.isTrusted})`);
   revealOnFirstRun(context);
 }

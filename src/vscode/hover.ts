@@ -38,6 +38,7 @@ export class VmcsHoverProvider implements vscode.HoverProvider {
       const text = bitMarkdown(ref.bit, masks ? bitState(masks, ref.bit.bit) : undefined, ref.text, {
         sourceId: loaded.source.id,
         snapshot: loaded.caps.snapshot,
+        targets: this.ctx.store.targets,
         links: [commandLink(`$(list-tree) ${vscode.l10n.t('Show in tree')}`, 'vmcsInspector.showInTree', record.hex, ref.bit.bit)],
       });
       return new vscode.Hover(trustedMarkdown(text), range);
@@ -49,6 +50,7 @@ export class VmcsHoverProvider implements vscode.HoverProvider {
       snapshot: loaded.caps.snapshot,
       links: fieldLinks(ref.record.hex),
       catalogue: catalogue(),
+      targets: this.ctx.store.targets,
     });
     const written = scan && this.written(scan.result, (w) => w.field.start <= offset && offset < w.field.end, loaded);
     return new vscode.Hover(trustedMarkdown(written ? `${text}\n\n---\n\n${written.text}` : text), range);

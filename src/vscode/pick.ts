@@ -1,11 +1,12 @@
 // Quick picks shared by the commands: a field by any name or encoding, and a capability source.
 import * as vscode from 'vscode';
-import { PROFILES } from '../capabilities/profiles';
+import { allProfiles } from '../capabilities/profile';
 import { sourceFromSpec } from '../capabilities/service';
 import { catalogue, type FieldRecord } from '../core/catalogue/catalogue';
 import { constraintSummary, fieldPickRow } from '../core/render/text';
 import { fieldReport } from '../core/render/report';
 import { hex } from '../core/catalogue/hex';
+import { referenceName } from '../core/render/source-name';
 import type { Ctx } from './ctx';
 
 interface FieldItem extends vscode.QuickPickItem {
@@ -52,9 +53,14 @@ export async function pickSource(ctx: Ctx): Promise<void> {
     ...hardware,
     { label: '$(file) ' + vscode.l10n.t('Snapshot file…'), description: '*.vmcs.json', browse: true },
     { label: vscode.l10n.t('Embedded profiles'), kind: vscode.QuickPickItemKind.Separator },
-    ...PROFILES.map((p) => ({ label: `$(chip) ${p.id}`, description: (p.json as { source: { cpu?: string } }).source.cpu, setting: { source: 'profile', profile: p.id } })),
+    ...allProfiles().map(({ id, snapshot: { source } }) => ({
+      label: `$(chip) ${source.name ?? id}`,
+      description: [source.generation, id].filter(Boolean).join(' · '),
+      detail: [source.cpu, source.reference && referenceName(source.reference)].filter(Boolean).join('  ·  '),
+      setting: { source: 'profile', profile: id },
+    })),
   ];
-  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Where should the VMCS masks come from?'), matchOnDescription: true });
+  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Where should the VMCS masks come from?'), matchOnDescription: true, matchOnDetail: true });
   if (!pick) return;
   if (pick.browse) return void vscode.commands.executeCommand('vmcsInspector.loadSnapshot');
   if (!pick.setting) return;

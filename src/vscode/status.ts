@@ -12,10 +12,12 @@ export function registerStatus(ctx: Ctx): void {
   item.command = 'vmcsInspector.selectSource';
   const update = () => {
     const loaded = ctx.store.now;
+    const targets = ctx.store.targets;
     if (ctx.store.loading) item.text = `$(loading~spin) VMCS: ${vscode.l10n.t('reading…')}`;
-    else if (loaded) item.text = `$(circuit-board) VMCS: ${sourceStatus(loaded.source.id)}${ctx.store.restricted ? ' $(shield)' : ''}`;
+    else if (loaded) item.text = `$(circuit-board) VMCS: ${sourceStatus(loaded.source.id)}${ctx.store.restricted ? ' $(shield)' : ''}${targets ? ` · ${vscode.l10n.t('{0} targets', targets.length)}` : ''}`;
     else item.text = `$(error) VMCS: ${vscode.l10n.t('no source')}`;
     const lines = loaded ? [sourceLine(loaded.source.id, loaded.caps.snapshot), '', ...loaded.reasons.map((r) => `- ${r}`)] : [];
+    if (targets) lines.push('', `${vscode.l10n.t('Target CPUs (vmcsInspector.targets)')}: ${targets.map((t) => t.label).join(', ')}`);
     if (ctx.store.lastError) lines.push('', `$(error) ${ctx.store.lastError}`);
     lines.push('', `[$(gear) ${vscode.l10n.t('Change source')}](command:vmcsInspector.selectSource)`);
     item.tooltip = trustedMarkdown(lines.join('\n'));

@@ -2,6 +2,8 @@
 // fails (the failure is reported, hovers go on with the previous data).
 import * as vscode from 'vscode';
 import { load, type Loaded } from '../capabilities/service';
+import { loadTargets } from '../capabilities/targets';
+import type { Fleet } from '../core/caps/fleet';
 import type { Config } from './config';
 
 export type StoreState = 'loading' | 'ready' | 'error';
@@ -14,6 +16,9 @@ export class CapabilityStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   lastError: string | undefined;
   restricted: string | undefined;
+  /** The target CPUs of vmcsInspector.targets (profiles and snapshot files only), when set. */
+  targets: Fleet | undefined;
+  private targetsGeneration = 0;
 
   constructor(
     private readonly config: Config,
@@ -74,6 +79,23 @@ export class CapabilityStore implements vscode.Disposable {
     this.changed.fire();
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('VMCS: reading capabilities') }, () => task);
     return task;
+  }
+
+  /** Reads vmcsInspector.targets; a bad entry is reported once and leaves no targets. */
+  async reloadTargets(): Promise<void> {
+    const generation = ++this.targetsGeneration;
+    const specs = this.config.targets;
+    let targets: Fleet | undefined;
+    try {
+      targets = specs.length ? await loadTargets(specs, this.config.workspaceRoot) : undefined;
+      if (targets) this.log.info(`targets: ${targets.length} CPUs (${specs.join(', ')})`);
+    } catch (e) {
+      this.log.error(`targets: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('VMCS: {0}. No target CPUs are checked.', (e as Error).message));
+    }
+    if (generation !== this.targetsGeneration) return;
+    this.targets = targets;
+    this.changed.fire();
   }
 
   dispose(): void {

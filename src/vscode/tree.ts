@@ -10,6 +10,8 @@ import type { BitState } from '../core/caps/masks';
 import { fieldMarkdown, sourceLine } from '../core/render/markdown';
 import { sourceStatus } from '../core/render/source-name';
 import { constraintSummary } from '../core/render/text';
+import { fieldAcross } from '../core/caps/fleet';
+import { fieldAcrossText } from '../core/caps/fleet-text';
 import { fieldReport, type FieldReport } from '../core/render/report';
 import type { Ctx } from './ctx';
 import { fieldLinks, trustedMarkdown } from './links';
@@ -22,7 +24,9 @@ export type Node =
   | { kind: 'group'; id: string; type: FieldType }
   | { kind: 'width'; id: string; type: FieldType; width: Width }
   | { kind: 'field'; id: string; record: FieldRecord }
-  | { kind: 'bit'; id: string; record: FieldRecord; bit: number };
+  | { kind: 'bit'; id: string; record: FieldRecord; bit: number }
+  | { kind: 'across'; id: string; record: FieldRecord }
+  | { kind: 'target'; id: string; record: FieldRecord; target: string };
 
 const WIDTH_TITLES: Readonly<Record<Width, string>> = { '16': '16-bit', '32': '32-bit', '64': '64-bit', natural: 'Natural-width' };
 
@@ -102,8 +106,10 @@ export class VmcsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (n.kind === 'width') return records.filter((r) => r.type === n.type && r.width === n.width && this.visible(r)).map((r) => this.fieldNode(r));
     if (n.kind === 'field') {
       const r = this.report(n.record);
-      return (r?.rows ?? []).filter((b) => b.name && !(b.name === 'reserved' && b.state === 'must-be-0')).map((b) => this.bitNode(n.record, b.bit));
+      const across = this.ctx.store.targets?.length ? [this.node({ kind: 'across', id: `across:${n.record.hex}`, record: n.record })] : [];
+      return [...across, ...(r?.rows ?? []).filter((b) => b.name && !(b.name === 'reserved' && b.state === 'must-be-0')).map((b) => this.bitNode(n.record, b.bit))];
     }
+    if (n.kind === 'across') return (this.ctx.store.targets ?? []).map((t) => this.node({ kind: 'target', id: `target:${n.record.hex}:${t.id}`, record: n.record, target: t.id }));
     return [];
   }
 
@@ -119,7 +125,8 @@ export class VmcsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   getParent(n: Node): Node | undefined {
     if (n.kind === 'capability') return this.node({ kind: 'msr', id: `msr:${n.index}`, index: n.index });
     if (n.kind === 'msr') return this.node({ kind: 'capabilities', id: 'capabilities' });
-    if (n.kind === 'bit') return this.fieldNode(n.record);
+    if (n.kind === 'bit' || n.kind === 'across') return this.fieldNode(n.record);
+    if (n.kind === 'target') return this.node({ kind: 'across', id: `across:${n.record.hex}`, record: n.record });
     if (n.kind === 'field') return this.node({ kind: 'width', id: `group:${n.record.type}:${n.record.width}`, type: n.record.type, width: n.record.width });
     if (n.kind === 'width') return this.node({ kind: 'group', id: `group:${n.type}`, type: n.type });
     return undefined;
@@ -171,9 +178,11 @@ export class VmcsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       item.contextValue = n.kind;
       return item;
     }
+    if (n.kind === 'across') return this.acrossItem(n.record);
+    if (n.kind === 'target') return this.targetItem(n);
     const r = this.report(n.record)!;
     if (n.kind === 'field') {
-      const controlBits = (r.rows ?? []).some((b) => b.name && b.name !== 'reserved');
+      const controlBits = (r.rows ?? []).some((b) => b.name && b.name !== 'reserved') || !!this.ctx.store.targets?.length;
       const item = new vscode.TreeItem(this.label(n.record), controlBits ? vscode.TreeItemCollapsibleState.Collapsed : None);
       item.id = n.id;
       const m = r.caps.masks;
@@ -194,12 +203,37 @@ export class VmcsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     return item;
   }
 
+  /** The field across the target CPUs of vmcsInspector.targets: a row per CPU. */
+  private acrossItem(record: FieldRecord): vscode.TreeItem {
+    const targets = this.ctx.store.targets ?? [];
+    const item = new vscode.TreeItem(vscode.l10n.t('Across {0} target CPUs', targets.length), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `across:${record.hex}`;
+    item.tooltip = fieldAcrossText(fieldAcross(targets, record), targets.length);
+    item.iconPath = new vscode.ThemeIcon('server-environment');
+    item.contextValue = 'across';
+    return item;
+  }
+
+  private targetItem(n: Extract<Node, { kind: 'target' }>): vscode.TreeItem {
+    const t = this.ctx.store.targets?.find((x) => x.id === n.target);
+    const item = new vscode.TreeItem(t?.label ?? n.target, vscode.TreeItemCollapsibleState.None);
+    item.id = n.id;
+    item.tooltip = t ? `${t.id}${t.caps.snapshot.source.cpu ? ` — ${t.caps.snapshot.source.cpu}` : ''}` : n.target;
+    item.contextValue = 'target';
+    if (!t) return item;
+    const r = fieldReport(n.record, t.caps.of(n.record));
+    const m = r.caps.masks;
+    item.description = r.caps.exists === false ? vscode.l10n.t('does not exist') : m ? `${hex(m.allowed0, r.bits / 4)} / ${hex(m.allowed1, r.bits / 4)}` : vscode.l10n.t('unknown: {0}', r.caps.basis.replace(/^unknown: /, ''));
+    item.iconPath = new vscode.ThemeIcon(r.caps.exists === false ? 'circle-slash' : !m ? 'question' : 'chip');
+    return item;
+  }
+
   /** Tooltips of fields are built only when shown. */
   resolveTreeItem(item: vscode.TreeItem, n: Node): vscode.TreeItem {
     const loaded = this.ctx.store.now;
     if (n.kind === 'field' && loaded) {
       const r = fieldReport(n.record, loaded.caps.of(n.record));
-      item.tooltip = trustedMarkdown(fieldMarkdown(r, { sourceId: loaded.source.id, snapshot: loaded.caps.snapshot, catalogue: catalogue(), links: fieldLinks(n.record.hex).slice(1) }));
+      item.tooltip = trustedMarkdown(fieldMarkdown(r, { sourceId: loaded.source.id, snapshot: loaded.caps.snapshot, catalogue: catalogue(), links: fieldLinks(n.record.hex).slice(1), targets: this.ctx.store.targets }));
     }
     return item;
   }

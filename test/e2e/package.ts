@@ -16,6 +16,9 @@ const EXTENSION_FILES = [
   'dist/extension.js', 'dist/entry-checks.js', 'dist/probe.js', 'dist/snapshot.schema.json', 'dist/state.schema.json',
 ];
 
+/** The data files the build puts beside the bundles: the embedded profiles and the naming schemes' tables. */
+const builtData = () => ['profiles', 'tables'].flatMap((dir) => readdirSync(join(ROOT, 'dist', dir)).filter((f) => f.endsWith('.json')).map((f) => `dist/${dir}/${f}`));
+
 const koffiVersion = () => (require(join(ROOT, 'node_modules', 'koffi', 'package.json')) as { version: string }).version;
 
 /** The @koromix/koffi-<target> package (native binary) from the npm registry, cached. */
@@ -36,7 +39,7 @@ export function packageTarget(target: Target, outDir: string): string {
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(from, to);
   };
-  for (const f of EXTENSION_FILES) copy(join(ROOT, f), join(stage, f));
+  for (const f of [...EXTENSION_FILES, ...builtData()]) copy(join(ROOT, f), join(stage, f));
   // The screenshots stay in the repository (they would double the VSIX): the packaged README goes without them.
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/^!\[[^\]]*\]\(media\/screenshots\/[^)]*\)\n/gm, '');
   writeFileSync(join(stage, 'README.md'), readme);

@@ -104,11 +104,12 @@ describe('read-only fields and IA32_VMX_MISC bit 29', () => {
     assert.deepEqual(hex(f.masks), { a0: '0x0', a1: '0x0' });
     assert.ok(f.notes.some((n) => /bit 29 = 0: VMWRITE to it fails with VM-instruction error 13/.test(n)));
   });
-  it('no MISC: not writable, and the note says it is unknown', () => {
+  it('no MISC: not writable, its masks unknown (not zero), and the basis says why', () => {
     const { '0x485': _misc, ...noMisc } = SANDYBRIDGE;
     const f = field(capsFromMsrs(noMisc), 'VM_EXIT_REASON');
     assert.equal(f.writable, false);
-    assert.ok(f.notes.some((n) => /unknown whether VMWRITE can write it: the source lacks IA32_VMX_MISC/.test(n)));
+    assert.equal(f.masks, null);
+    assert.match(f.basis, /^unknown: .*IA32_VMX_MISC \(0x485\) bit 29, which the source lacks/);
   });
 });
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ImportError, importMsrs } from '../../src/core/caps/import';
-import { runCli, tempDir, writeTemp } from './helpers';
+import { ROOT, runCli, tempDir, writeTemp } from './helpers';
 
 // The AIDA64 layout ("MSR <index>: four hyphen-separated 16-bit groups", "< FAILED >" for an MSR that faults), with
 // the Coffee Lake values of entry-states.ts, a CPUID section before it, and no MSRs past 0x490 except a failed 0x491.
@@ -45,7 +45,8 @@ describe('vmcs import', () => {
     const out = join(tempDir(), 'cfl.vmcs.json');
     const r = runCli(['import', writeTemp('aida.txt', AIDA), '-o', out]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /read 17 VMX capability MSRs \(aida64\); the CPU lacks 0x491; not in the input, so unknown: 0x492, 0x493/);
+    // 0x492 and 0x493 are absent from the dump, and the CPU lacks them: 0x482 bit 49 and 0x483 bit 63 are 0.
+    assert.match(r.stderr, /read 17 VMX capability MSRs \(aida64\); the CPU lacks 0x491, 0x492, 0x493$/m);
     const snap = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(snap.msrs['0x48e'], '0xfff9fffe04006172');
     const masks = JSON.parse(runCli(['masks', '0x4002', '0x401e', '--source', `snapshot:${out}`, '--json']).stdout);
@@ -56,5 +57,65 @@ describe('vmcs import', () => {
     assert.equal(runCli(['import', writeTemp('tgl.txt', tgl), '-o', tglOut]).status, 0);
     const tertiary = JSON.parse(runCli(['masks', '0x2034', '--source', `snapshot:${tglOut}`, '--json']).stdout).fields[0];
     assert.deepEqual([tertiary.exists, tertiary.allowed0, tertiary.allowed1], [true, null, null]);
+  });
+});
+
+// VBox.log fixtures written in the layouts VirtualBox's HM.cpp / HWACCM.cpp print (test/fixtures/import/README.md):
+// 7.0 and 5.2 with the Coffee Lake i7-9750H values, 4.2 with the Core 2 T9600's.
+describe('vmcs import of a VBox.log', () => {
+  const FIX = join(ROOT, 'test', 'fixtures', 'import');
+  const coffee = JSON.parse(readFileSync(join(ROOT, 'src', 'capabilities', 'profiles', 'coffeelake-i7-9750h.vmcs.json'), 'utf8')).msrs as Record<string, string>;
+  const penryn = JSON.parse(readFileSync(join(ROOT, 'src', 'capabilities', 'profiles', 'penryn-core2-t9600.vmcs.json'), 'utf8')).msrs as Record<string, string>;
+  const asHex = (m: Map<number, bigint>) => Object.fromEntries([...m].map(([k, v]) => [`0x${k.toString(16)}`, `0x${v.toString(16).padStart(16, '0')}`]));
+  const without = (m: Record<string, string>, keys: string[]) => Object.fromEntries(Object.entries(m).filter(([k]) => !keys.includes(k)));
+
+  it('reads every layout: the MSRs it lists, as printed (with and without 0x, CRLF lines, BASIC_INFO, HWACCM)', () => {
+    const v7 = importMsrs(readFileSync(join(FIX, 'vbox-7.0.log'), 'utf8'), 'vbox-7.0.log');
+    assert.equal(v7.format, 'vbox-log');
+    assert.equal(v7.origin, 'VBox.log of VirtualBox 7.0.14 (layout 6.x-7.x)');
+    assert.deepEqual(asHex(v7.msrs), coffee);
+    // 5.x prints no TRUE MSRs: they stay unknown.
+    const v5 = importMsrs(readFileSync(join(FIX, 'vbox-5.2.log'), 'utf8'), 'vbox-5.2.log');
+    assert.equal(v5.origin, 'VBox.log of VirtualBox 5.2.26 (layout 4.3-5.x)');
+    assert.deepEqual(asHex(v5.msrs), without(coffee, ['0x48d', '0x48e', '0x48f', '0x490']));
+    const v4 = importMsrs(readFileSync(join(FIX, 'vbox-4.2.log'), 'utf8'), 'vbox-4.2.log');
+    assert.equal(v4.origin, 'VBox.log of VirtualBox 4.2.18 (layout 4.0-4.2)');
+    assert.deepEqual(asHex(v4.msrs), penryn);
+  });
+
+  it('gives the masks of the MSRs it lists; without the TRUE MSRs of 5.x the plain ones, saying so', () => {
+    const out = join(tempDir(), 'v5.vmcs.json');
+    const r = runCli(['import', join(FIX, 'vbox-5.2.log'), '-o', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /read 14 VMX capability MSRs \(VBox\.log of VirtualBox 5\.2\.26 \(layout 4\.3-5\.x\)\); the CPU lacks 0x492, 0x493; not in the input, so unknown: 0x48d, 0x48e, 0x48f, 0x490/);
+    const proc = JSON.parse(runCli(['masks', '0x4002', '--source', `snapshot:${out}`, '--json']).stdout).fields[0];
+    assert.deepEqual([proc.allowed0, proc.allowed1], ['0x401e172', '0xfff9fffe']); // 0x482 as printed
+    assert.match(proc.notes.join(' '), /bit 55 says IA32_VMX_TRUE_PROCBASED_CTLS exists but the source lacks it/);
+    const out7 = join(tempDir(), 'v7.vmcs.json');
+    assert.equal(runCli(['import', join(FIX, 'vbox-7.0.log'), '-o', out7]).status, 0);
+    const true7 = JSON.parse(runCli(['masks', '0x4002', '--source', `snapshot:${out7}`, '--json']).stdout).fields[0];
+    assert.deepEqual([true7.allowed0, true7.allowed1], ['0x4006172', '0xfff9fffe']); // 0x48e
+  });
+
+  it('fails loudly, naming the line, when the log\'s own decoding disagrees with a value', () => {
+    const text = readFileSync(join(FIX, 'vbox-7.0.log'), 'utf8');
+    // Posted interrupts allowed in the value, "(must be cleared)" in the decoding below it.
+    const edited = text.replace('MSR_IA32_VMX_PINBASED_CTLS         = 0x7f00000016', 'MSR_IA32_VMX_PINBASED_CTLS         = 0xff00000016');
+    assert.notEqual(edited, text);
+    const line = edited.split('\n').findIndex((l) => l.includes('POSTED_INT (must be cleared)')) + 1;
+    const r = runCli(['import', writeTemp('edited.log', edited)]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, new RegExp(`^vmcs: .*edited\\.log: the VBox\\.log's own decoding disagrees with its values, so the import stops \\(line ${line}: the log says POSTED_INT \\(bit 7\\) must be 0, but the value it printed, 0xff00000016, says otherwise\\)`));
+    // In 4.2's layout a must-be-1 bit has its own "*must* be set" line.
+    const old = readFileSync(join(FIX, 'vbox-4.2.log'), 'utf8').replace('MSR_IA32_VMX_PROCBASED_CTLS   = f7f9fffe0401e172', 'MSR_IA32_VMX_PROCBASED_CTLS   = f7f9fffe04016172');
+    assert.match(runCli(['import', writeTemp('old.log', old)]).stderr, /CR3_LOAD_EXIT \(bit 15\) must be 1/);
+  });
+
+  it('says why a VBox.log has no VT-x MSRs, and warns when the host is itself a virtual machine', () => {
+    const nem = '00:00:01.000001 HM: HMR3Init: Attempting fall back to NEM: VT-x is not available\n';
+    assert.throws(() => importMsrs(nem, 'nem.log'), (e: Error) => e instanceof ImportError && /^nem\.log: a VBox\.log without VT-x capability MSRs/.test(e.message));
+    const nested = readFileSync(join(FIX, 'vbox-7.0.log'), 'utf8').replace('Build Type: release', "Build Type: release\n00:00:00.000009 CPUID: HVP - Hypervisor Present (we're a guest)    = 0 (1)");
+    const r = importMsrs(nested, 'x');
+    assert.match(r.warnings.map((w) => w.message).join(' '), /the host CPU reports a hypervisor/);
   });
 });

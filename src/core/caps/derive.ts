@@ -57,8 +57,14 @@ function controlCaps(c: ControlField, msrs: ReadonlyMap<number, bigint>, known: 
   const basic = msrs.get(BASIC);
   if (c.trueMsr !== undefined) {
     const trueSupported = basic === undefined ? msrs.has(c.trueMsr) : ((basic >> BASIC_TRUE_CTLS) & 1n) === 1n;
-    if (trueSupported && msrs.has(c.trueMsr)) msr = c.trueMsr;
-    else if (trueSupported) notes.push(`IA32_VMX_BASIC bit 55 says ${c.trueMsrName} exists but the source lacks it; default1 bits are shown as must-be-1`);
+    if (trueSupported && msrs.has(c.trueMsr)) {
+      msr = c.trueMsr;
+      // A CPU reports the same allowed-1 settings in both (SDM Vol. 3D A.3-A.5): a difference is an error in the data.
+      const plain = msrs.get(c.msr);
+      const differ = plain === undefined ? 0n : (plain ^ msrs.get(c.trueMsr)!) >> 32n;
+      if (differ) notes.push(`the data is inconsistent: ${msrLabel(c.msr)} and ${msrLabel(c.trueMsr)} differ in the allowed-1 settings of bits ${bitRanges(bitsOf(differ))}; ${c.trueMsrName}'s are shown`);
+    } else if (trueSupported) notes.push(`IA32_VMX_BASIC bit 55 says ${c.trueMsrName} exists but the source lacks it; default1 bits are shown as must-be-1`);
+    else if (basic === undefined) notes.push(`the source lacks IA32_VMX_BASIC and ${c.trueMsrName}: if the CPU has it, default1 bits shown as must-be-1 may be 0`);
   }
   const value = msrs.get(msr);
   if (value === undefined) return { masks: null, exists: c.requires ? true : null, basis: `unknown: the source has no ${msrLabel(msr)}`, notes };
@@ -111,13 +117,14 @@ export function deriveFields(input: DeriveInput): Map<number, FieldCaps> {
       const exists = haveMsrs ? existence(record) : record.requires || record.unknownExistence ? null : true;
       caps = { masks: null, exists, basis: '', notes: record.unknownExistence ? [record.unknownExistence] : [] };
       if (record.type === 'read-only') {
-        caps.masks = { allowed0: 0n, allowed1: 0n };
         caps.basis = 'read-only (VM-exit information) field';
         if (vmwriteAny === true) {
           caps.masks = { allowed0: 0n, allowed1: widthMask(bits) };
           caps.notes.push('IA32_VMX_MISC bit 29 = 1: VMWRITE can write it (nested hypervisors do); the next VM exit overwrites it');
-        } else if (vmwriteAny === false) caps.notes.push('IA32_VMX_MISC bit 29 = 0: VMWRITE to it fails with VM-instruction error 13');
-        else caps.notes.push('unknown whether VMWRITE can write it: the source lacks IA32_VMX_MISC (0x485)');
+        } else if (vmwriteAny === false) {
+          caps.masks = { allowed0: 0n, allowed1: 0n };
+          caps.notes.push('IA32_VMX_MISC bit 29 = 0: VMWRITE to it fails with VM-instruction error 13');
+        } else caps.basis = 'unknown: whether VMWRITE can write this read-only (VM-exit information) field is IA32_VMX_MISC (0x485) bit 29, which the source lacks';
       } else if (exists === false) {
         caps.masks = { allowed0: 0n, allowed1: 0n };
         caps.basis = 'field does not exist on this processor';

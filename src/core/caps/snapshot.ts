@@ -16,6 +16,10 @@ export interface SnapshotSource {
   kind: SourceKind;
   description: string;
   cpu?: string;
+  /** A short label for lists of CPUs ("Tiger Lake i5-1135G7"). */
+  name?: string;
+  /** The microarchitecture or code name ("Tiger Lake"). */
+  generation?: string;
   capturedAt?: string;
   /** Public source of the data (embedded profiles). */
   reference?: string;
@@ -38,7 +42,8 @@ export interface AddressWidths {
 export class SnapshotError extends Error {}
 
 const TOP_KEYS = new Set(['$schema', 'format', 'version', 'source', 'msrs', 'hvCaps', 'fields', 'addressWidths']);
-const SOURCE_KEYS = new Set(['kind', 'description', 'cpu', 'capturedAt', 'reference']);
+const SOURCE_KEYS = new Set(['kind', 'name', 'generation', 'description', 'cpu', 'capturedAt', 'reference']);
+const SOURCE_TEXTS = ['name', 'generation', 'cpu', 'capturedAt', 'reference'] as const;
 
 type Path = JsonPath;
 
@@ -76,13 +81,13 @@ export function validateSnapshot(data: unknown, where: string, text?: string): S
   if (!isObject(src)) return fail(['source'], `expected an object with kind and description, got ${describe(src)}`);
   for (const key of Object.keys(src)) if (!SOURCE_KEYS.has(key)) fail(['source', key], `unknown key (expected one of ${[...SOURCE_KEYS].join(', ')})`);
   if (!SOURCE_KINDS.includes(src.kind as SourceKind)) fail(['source', 'kind'], `expected one of ${SOURCE_KINDS.join(', ')}, got ${describe(src.kind)}`);
-  for (const key of ['description', 'cpu', 'capturedAt', 'reference']) {
+  for (const key of ['description', ...SOURCE_TEXTS]) {
     if (src[key] !== undefined && typeof src[key] !== 'string') fail(['source', key], `expected a string, got ${describe(src[key])}`);
   }
   if (typeof src.description !== 'string') fail(['source', 'description'], 'missing (a string saying where the data comes from)');
   if (typeof src.capturedAt === 'string' && Number.isNaN(Date.parse(src.capturedAt))) fail(['source', 'capturedAt'], `expected an ISO-8601 date, got ${describe(src.capturedAt)}`);
   const source = { kind: src.kind, description: src.description } as SnapshotSource;
-  for (const key of ['cpu', 'capturedAt', 'reference'] as const) if (typeof src[key] === 'string') source[key] = src[key] as string;
+  for (const key of SOURCE_TEXTS) if (typeof src[key] === 'string') source[key] = src[key] as string;
 
   const snapshot: Snapshot = { source };
   if (data.msrs !== undefined) {

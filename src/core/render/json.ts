@@ -8,8 +8,11 @@ import type { BitState } from '../caps/masks';
 import type { DecodedMsr } from '../caps/capabilities';
 import { hex } from '../catalogue/hex';
 import type { FieldDiff } from '../caps/compare';
-import type { FieldReport, ValueCheck } from './report';
+import { fieldReport, type FieldReport, type ValueCheck } from './report';
 import type { Snapshot } from '../caps/snapshot';
+import { bitAcross, writeAcross, type Fleet, type Target } from '../caps/fleet';
+import { bitInfo } from '../catalogue/bits';
+import { WIDTH_BITS } from '../catalogue/encoding';
 
 export function lookupJson(query: string, record: FieldRecord, cat: Catalogue) {
   const aliases: Record<string, string[]> = {};
@@ -131,5 +134,33 @@ export function decodedJson(d: Decoded, field?: { encoding: number; name: string
     summary: d.summary,
     parts: d.parts.map((p) => ({ bits: p.bits, name: p.name, value: hex(p.value), text: p.text, ...(p.problem ? { problem: p.problem } : {}) })),
     ...(d.reserved ? { reserved: hex(d.reserved) } : {}),
+  };
+}
+
+/** `masks --targets --json`: each field with its masks on every target. */
+export function acrossMasksJson(records: readonly FieldRecord[], fleet: Fleet) {
+  return {
+    targets: fleet.map((t) => ({ id: t.id, label: t.label })),
+    fields: records.map((record) => ({ encoding: record.hex, name: record.name, targets: fleet.map((t) => ({ target: t.id, ...masksJson(fieldReport(record, t.caps.of(record))) })) })),
+  };
+}
+
+/** `bits --targets --json`: each bit's state across the targets (target ids), and with a value the CPUs that reject it. */
+export function acrossBitsJson(record: FieldRecord, fleet: Fleet, value?: bigint) {
+  const ids = (ts: readonly Target[]) => ts.map((t) => t.id);
+  const width = record.access === 'high' ? 32 : WIDTH_BITS[record.width];
+  const bits = Array.from({ length: width }, (_, bit) => {
+    const a = bitAcross(fleet, record, bit);
+    return { bit, name: bitInfo(record, bit)?.name ?? '', may1: ids(a.may1), must0: ids(a.must0), must1: ids(a.must1), unknown: ids(a.unknown) };
+  });
+  const across = value === undefined ? undefined : writeAcross(fleet, record, value);
+  return {
+    targets: fleet.map((t) => ({ id: t.id, label: t.label })),
+    encoding: record.hex,
+    name: record.name,
+    bits,
+    ...(across && value !== undefined
+      ? { value: { value: hex(value), rejecting: across.rejecting.map((r) => ({ target: r.target.id, bits: r.violations.map((v) => ({ bit: v.bit, state: v.state })) })), accepting: ids(across.accepting), missing: ids(across.missing), unknown: ids(across.unknown) } }
+      : {}),
   };
 }

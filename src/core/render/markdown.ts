@@ -1,7 +1,9 @@
 // Markdown for hovers and tree tooltips (one renderer, two call sites). Links are passed in by the caller.
 import type { ControlBit } from '../catalogue/controls';
 import { CONTROL_BY_KEY } from '../catalogue/controls';
-import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
+import { catalogue, type Catalogue, type FieldRecord } from '../catalogue/catalogue';
+import { bitAcross, fieldAcross, type Fleet } from '../caps/fleet';
+import { bitAcrossText, fieldAcrossText } from '../caps/fleet-text';
 import type { Decoded } from '../decode/decode';
 import type { CheckResult } from '../entry/engine';
 import { bitRanges, hex, nibbles } from '../catalogue/hex';
@@ -44,6 +46,8 @@ export interface FieldMarkdownOptions {
   snapshot: Snapshot;
   links?: readonly Link[];
   catalogue: Catalogue;
+  /** The target CPUs (vmcsInspector.targets), for one line on where the field exists. */
+  targets?: Fleet;
 }
 
 export function fieldMarkdown(r: FieldReport, o: FieldMarkdownOptions): string {
@@ -79,6 +83,7 @@ export function fieldMarkdown(r: FieldReport, o: FieldMarkdownOptions): string {
     out.push('');
   }
   out.push(`${sourceLine(o.sourceId, o.snapshot, true)}${r.caps.basis && m ? ` (${esc(r.caps.basis)})` : ''}`, '');
+  if (o.targets?.length) out.push(`$(server-environment) ${esc(fieldAcrossText(fieldAcross(o.targets, rec), o.targets.length))}`, '');
   const named = m && rec.type !== 'read-only' ? (r.rows ?? []).filter((b) => b.name && !(b.name === 'reserved' && b.state === 'must-be-0')) : [];
   if (named.length) {
     out.push('| bit | name | state |', '|--:|---|---|');
@@ -94,7 +99,7 @@ export function fieldMarkdown(r: FieldReport, o: FieldMarkdownOptions): string {
   return out.join('\n');
 }
 
-export function bitMarkdown(bit: ControlBit, state: BitState | undefined, name: string, o: { sourceId: string; snapshot: Snapshot; links?: readonly Link[] }): string {
+export function bitMarkdown(bit: ControlBit, state: BitState | undefined, name: string, o: { sourceId: string; snapshot: Snapshot; links?: readonly Link[]; targets?: Fleet }): string {
   const control = CONTROL_BY_KEY.get(bit.control)!;
   const out = [
     `### \`${name}\` — ${esc(bit.name)}`,
@@ -109,6 +114,10 @@ export function bitMarkdown(bit: ControlBit, state: BitState | undefined, name: 
     '',
     sourceLine(o.sourceId, o.snapshot, true),
   ];
+  if (o.targets?.length) {
+    const record = catalogue().byEncodingNumber(control.field)!;
+    out.push('', `$(server-environment) ${esc(bitAcrossText(bitAcross(o.targets, record, bit.bit), o.targets.length))}`);
+  }
   if (bit.default1) out.push('', 'A default1 control: 1 unless the TRUE capability MSR allows 0.');
   if (o.links?.length) out.push('', o.links.map((l) => `[${l.title}](${l.uri})`).join(' · '));
   return out.join('\n');

@@ -11,3 +11,9 @@ export function sourceName(sourceId: string): string {
 export function sourceStatus(sourceId: string): string {
   return sourceId.startsWith('snapshot:') ? `${sourceName(sourceId)} (snapshot)` : sourceId;
 }
+
+/** A public source in a few words: `https://github.com/o/r/blob/<commit>/a/b.txt` -> `o/r b.txt @<commit:7>`. */
+export function referenceName(reference: string): string {
+  const m = /^https:\/\/github\.com\/([^/]+\/[^/]+)\/blob\/([0-9a-f]{7})[0-9a-f]*\/(?:.*\/)?([^/]+)$/.exec(reference);
+  return m ? `${m[1]} ${m[3]} @${m[2]}` : reference;
+}

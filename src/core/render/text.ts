@@ -8,8 +8,12 @@ import { bitRanges, hex, nibbles } from '../catalogue/hex';
 import type { BitState } from '../caps/masks';
 import type { DecodedMsr } from '../caps/capabilities';
 import type { FieldDiff } from '../caps/compare';
-import { bitsIn, type BitRow, type FieldReport, type ValueCheck } from './report';
+import { bitsIn, fieldReport, type BitRow, type FieldReport, type ValueCheck } from './report';
 import type { Snapshot } from '../caps/snapshot';
+import { bitAcross, fieldAcross, writeAcross, type Fleet } from '../caps/fleet';
+import { bitAcrossText, cpuList, fieldAcrossText, writeAcrossText } from '../caps/fleet-text';
+import { bitInfo } from '../catalogue/bits';
+import { WIDTH_BITS } from '../catalogue/encoding';
 
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(rows: string[][]): string {
@@ -192,5 +196,38 @@ export function decodedText(label: string, d: Decoded): string {
   const lines = [`${label} = ${hex(d.value)}: ${d.title}`, `  ${d.summary}`];
   for (const p of d.parts) lines.push(`  ${`bit${p.bits.includes(':') ? 's' : ''} ${p.bits}`.padEnd(10)} ${p.name}: ${p.text}${p.problem ? ` (${p.problem})` : ''}`);
   if (d.reserved) lines.push(`  reserved bits set: ${hex(d.reserved)}`);
+  return lines.join('\n');
+}
+
+/** `masks --targets`: one table per field, a row per target CPU, and the count of CPUs that have the field. */
+export function acrossMasksText(records: readonly FieldRecord[], fleet: Fleet): string {
+  return records
+    .map((record) => {
+      const rows = fleet.map((t) => {
+        const r = fieldReport(record, t.caps.of(record));
+        const m = r.caps.masks;
+        return [t.label, r.caps.exists === null ? 'unknown' : r.caps.exists ? 'yes' : 'no', m ? hex(m.allowed0, r.bits / 4) : 'unknown', m ? hex(m.allowed1, r.bits / 4) : 'unknown'];
+      });
+      return `${record.name} (${record.hex}): ${fieldAcrossText(fieldAcross(fleet, record), fleet.length)}\n${table([['CPU', 'EXISTS', 'ALLOWED0', 'ALLOWED1'], ...rows])}`;
+    })
+    .join('\n\n');
+}
+
+/** `bits --targets`: each named bit across the targets, then (with a value) which CPUs reject it. */
+export function acrossBitsText(record: FieldRecord, fleet: Fleet, value?: bigint): string {
+  const width = record.access === 'high' ? 32 : WIDTH_BITS[record.width];
+  const lines: string[] = [`${record.name} (${record.hex}) across ${fleet.length} target CPUs`];
+  for (let bit = 0; bit < width; bit++) {
+    const a = bitAcross(fleet, record, bit);
+    const name = bitInfo(record, bit)?.name;
+    // Bits no target may set and none names are reserved everywhere: one line for them would say nothing.
+    if (!a.may1.length && !a.unknown.length && (!name || /^(reserved|bit \d+)$/.test(name))) continue;
+    lines.push(`  bit ${String(bit).padStart(2)}${name ? ` ${name}` : ''}: ${bitAcrossText(a, fleet.length)}`);
+  }
+  if (value !== undefined) {
+    const across = writeAcross(fleet, record, value);
+    lines.push('', writeAcrossText(record, value, across, fleet.length) ?? `writes ${hex(value)} to ${record.name}: accepted by all ${across.accepting.length} target CPUs whose masks are known`);
+    if (across.missing.length) lines.push(`  the field does not exist on: ${cpuList(across.missing)}`);
+  }
   return lines.join('\n');
 }

@@ -2,13 +2,15 @@
 // writes to read-only fields, and writes to fields the CPU does not have. Each finding carries its fixes.
 import { bitInfo } from '../catalogue/bits';
 import type { CapabilitySet } from '../caps/capset';
-import { CONTROL_BY_FIELD, CONTROL_BY_KEY, FIXED_RULES, parseCapabilityBit } from '../catalogue/controls';
-import { WIDTH_BITS } from '../catalogue/encoding';
-import { bitRanges, hex, widthMask } from '../catalogue/hex';
-import { adjust, check, type Violation } from '../caps/masks';
+import { CONTROL_BY_FIELD, CONTROL_BY_KEY, parseCapabilityBit } from '../catalogue/controls';
+import { bitRanges, hex } from '../catalogue/hex';
+import { adjust, type Violation } from '../caps/masks';
+import { writeViolations, writtenMasks } from '../caps/write-check';
+import { writeAcross, type Fleet } from '../caps/fleet';
+import { writeAcrossText } from '../caps/fleet-text';
 import type { ScanResult, ScanWrite } from './scan';
 
-export type FindingKind = 'value' | 'constraint' | 'read-only' | 'missing-field';
+export type FindingKind = 'value' | 'constraint' | 'read-only' | 'missing-field' | 'targets';
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /**
@@ -35,8 +37,6 @@ export interface Finding {
   /** Replacement text that wraps the value in the file's own adjust helper, when the file has what it needs. */
   wrapped?: string;
 }
-
-const UNRESTRICTED_GUEST = { control: 'proc2' as const, bit: 7 };
 
 /** "needs Secondary processor-based VM-execution controls bit 25 (Use TSC scaling)". */
 function needs(refs: readonly string[]): string {
@@ -67,8 +67,19 @@ function describeViolations(vs: Finding['violations'], sourceId: string): string
     .join('; ');
 }
 
-export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string, policy: SeverityPolicy = DEFAULT_POLICY): Finding[] {
+/**
+ * Findings on the selected CPU, and with `targets` one more per constant write that some of those CPUs reject (a write
+ * to a field some lack is left alone, as on the selected CPU: real code tests the feature first).
+ */
+export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string, policy: SeverityPolicy = DEFAULT_POLICY, targets?: Fleet): Finding[] {
   const out: Finding[] = [];
+  if (targets?.length) {
+    for (const w of scan.writes) {
+      if (w.constant === undefined || (w.record.full ?? w.record).type === 'read-only') continue;
+      const message = writeAcrossText(w.record, w.constant, writeAcross(targets, w.record, w.constant), targets.length);
+      if (message) out.push({ kind: 'targets', severity: policy.value, write: w, violations: [], message });
+    }
+  }
   const vmwriteAny = caps.vmwriteAnyField;
   for (const w of scan.writes) {
     const record = w.record.full ?? w.record;
@@ -89,11 +100,8 @@ export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string
       continue;
     }
     if (w.constant === undefined || !fc.masks) continue;
-    const bits = w.record.access === 'high' ? 32 : WIDTH_BITS[record.width];
-    // A VMWRITE stores only as many bits as the field has.
-    const value = w.constant & widthMask(bits);
-    let masks = fc.masks;
-    if (w.record.access === 'high') masks = { allowed0: masks.allowed0 >> 32n, allowed1: masks.allowed1 >> 32n };
+    const written = writtenMasks(caps, w.record, w.constant)!;
+    const { masks, value } = written;
     // Beyond the masks: what VM entry asks of the value (CR3-target count, activity state, EPTP, …).
     if (w.record.access === 'full') {
       for (const c of fc.constraints) {
@@ -101,11 +109,7 @@ export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string
         if (broken) out.push({ kind: 'constraint', severity: c.severity === 'fail' ? policy.value : 'information', write: w, violations: [], message: `writes ${hex(w.constant)} to ${record.name}: ${broken}` });
       }
     }
-    let violations = check(masks, value);
-    // Guest CR0.PE and PG may be 0 with "unrestricted guest": do not warn about them when the source allows it.
-    const exempt = FIXED_RULES.get(record.encoding)?.unrestrictedGuestExempt;
-    const proc2 = caps.of(caps.recordOf(CONTROL_BY_KEY.get(UNRESTRICTED_GUEST.control)!.field)).masks;
-    if (exempt && proc2 && (proc2.allowed1 >> BigInt(UNRESTRICTED_GUEST.bit)) & 1n) violations = violations.filter((v) => !(exempt.includes(v.bit) && v.state === 'must-be-1'));
+    const violations = writeViolations(caps, w.record, w.constant)!;
     if (!violations.length) continue;
     const named = violations.map((v) => ({ ...v, name: bitInfo(w.record, v.bit)?.name ?? '' }));
     const adjusted = adjust(masks, value);
