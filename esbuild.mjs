@@ -41,6 +41,8 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['koffi'], banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/capabilities/probe.ts'], outfile: 'dist/probe.js', external: ['koffi'] },
   { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'koffi'] },
+  // The language server, loaded by `vmcs lsp`.
+  { entryPoints: ['src/lsp/server.ts'], outfile: 'dist/lsp.js', external: ['koffi'] },
   // Loaded by the extension on first use of the VM-entry checks.
   { entryPoints: ['src/vscode/entry-checks.ts'], outfile: 'dist/entry-checks.js', external: ['vscode'] },
 ];

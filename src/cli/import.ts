@@ -7,7 +7,7 @@ import { readText, type Context } from './context';
 import { UsageError } from './errors';
 
 export async function importCommand(ctx: Context): Promise<number> {
-  if (ctx.args.length !== 1) throw new UsageError('import takes one file (a VBox.log, an AIDA64 MSR dump or an rdmsr list), or - for stdin');
+  if (ctx.args.length !== 1) throw new UsageError('import takes one file (a VBox.log, vmxcap output, an AIDA64 MSR dump or an rdmsr list), or - for stdin');
   const path = ctx.args[0];
   const text = readText(path);
   const imported = importMsrs(text, path);

@@ -11,6 +11,7 @@ import { StateError } from '../core/dump/state-file';
 import { caps } from './caps';
 import { diff } from './diff';
 import { importCommand } from './import';
+import { lsp } from './lsp';
 import { ImportError } from '../core/caps/import';
 import type { Context } from './context';
 import { UsageError } from './errors';
@@ -31,8 +32,9 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   scan: { run: scan, usage: 'scan <file>... [--source <spec>] [--targets <specs>] [--accessors <json-file>] [--json]' },
   check: { run: check, usage: 'check <state-file|dump|-> [--format vmcs-state|kvm|xen|list] [--source <spec>] [--json]   (every VM-entry check of SDM Vol. 3C ch. 27)' },
   decode: { run: decode, usage: 'decode <field> <value> | error <n> | exit-reason <v> | qualification <exit-reason> <v> | <dump-file|-> [--json]' },
-  import: { run: importCommand, usage: 'import <vbox-log|aida64-dump|rdmsr-list|-> [-o <snapshot>]   (MSRs the input lacks stay unknown)' },
+  import: { run: importCommand, usage: 'import <vbox-log|vmxcap-output|aida64-dump|rdmsr-list|-> [-o <snapshot>]   (MSRs the input lacks stay unknown)' },
   diff: { run: diff, usage: 'diff <a> <b> [--json]   (snapshot files or source specs)' },
+  lsp: { run: lsp, usage: 'lsp [--stdio] [--source <spec>]   (the language server on stdio; hardware sources only from here)' },
 };
 
 const USAGE = [
@@ -58,6 +60,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
             accessors: { type: 'string' },
             format: { type: 'string' },
             targets: { type: 'string' },
+            stdio: { type: 'boolean', default: false },
             help: { type: 'boolean', short: 'h', default: false },
           },
         });

@@ -8,6 +8,7 @@ import { hex, parseInteger } from '../core/catalogue/hex';
 import { diffText } from '../core/render/text';
 import { checkValue, fieldReport } from '../core/render/report';
 import { parseSnapshot, serializeSnapshot } from '../core/caps/snapshot';
+import { importedSnapshot, importMsrs, lackingMsrs } from '../core/caps/import';
 import type { Ctx } from './ctx';
 import { pickField, pickSource } from './pick';
 import type { Node } from './tree';
@@ -103,6 +104,51 @@ async function loadSnapshot(ctx: Ctx) {
   await ctx.config.update('source', 'snapshot');
 }
 
+/**
+ * A snapshot from a VBox.log, an AIDA64 MSR dump or an rdmsr list: the active editor's text when it is one, else a
+ * picked file; written where the user says, then offered as the source or as a target.
+ */
+async function importCapabilities(ctx: Ctx) {
+  const active = vscode.window.activeTextEditor?.document;
+  let text: string | undefined;
+  let from: string;
+  if (active && /MSR_IA32_VMX_|MSR 0000048|^Basic VMX Information|^\s*(0x)?48[0-9a-f]\b/im.test(active.getText())) {
+    text = active.getText();
+    from = active.isUntitled ? vscode.l10n.t('the editor') : active.uri.fsPath;
+  } else {
+    const picked = await vscode.window.showOpenDialog({ title: vscode.l10n.t('Import capabilities from a VBox.log, an AIDA64 MSR dump or an rdmsr list'), canSelectMany: false });
+    if (!picked?.[0]) return;
+    from = picked[0].fsPath;
+  }
+  let imported;
+  try {
+    text ??= await fs.readFile(from, 'utf8');
+    imported = importMsrs(text, from);
+  } catch (e) {
+    return void vscode.window.showErrorMessage(`VMCS: ${(e as Error).message}`);
+  }
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const base = from.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'imported';
+  const uri = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, `${base}.vmcs.json`) : undefined, filters: { 'VMCS snapshot': ['vmcs.json', 'json'] } });
+  if (!uri) return;
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(serializeSnapshot(importedSnapshot(imported, from))));
+  const { unknown } = lackingMsrs(imported);
+  for (const w of imported.warnings) ctx.log.warn(`${from}:${w.line}: ${w.message}`);
+  const useIt = vscode.l10n.t('Use as Source');
+  const target = vscode.l10n.t('Add to Targets');
+  const pick = await vscode.window.showInformationMessage(
+    vscode.l10n.t('VMCS: imported {0} VMX capability MSRs ({1}) to {2}{3}', imported.msrs.size, imported.origin ?? imported.format, vscode.workspace.asRelativePath(uri), unknown.length ? vscode.l10n.t('; unknown: {0}', unknown.map((i) => hex(BigInt(i))).join(', ')) : ''),
+    useIt,
+    target,
+  );
+  if (pick === useIt) {
+    await ctx.config.update('snapshotPath', uri.fsPath);
+    await ctx.config.update('source', 'snapshot');
+  } else if (pick === target) {
+    await ctx.config.update('targets', [...ctx.config.targets, uri.fsPath]);
+  }
+}
+
 async function compareWithSnapshot(ctx: Ctx) {
   const loaded = await requireLoaded(ctx);
   if (!loaded) return;
@@ -136,6 +182,7 @@ export function registerCommands(ctx: Ctx): void {
     refresh: () => ctx.store.reload(),
     saveSnapshot: () => saveSnapshot(ctx),
     loadSnapshot: () => loadSnapshot(ctx),
+    importCapabilities: () => importCapabilities(ctx),
     compareWithSnapshot: () => compareWithSnapshot(ctx),
     findField: () => findField(ctx),
     showConstrainedOnly: () => ctx.tree.setConstrainedOnly(true),

@@ -26,6 +26,7 @@ import { guest64Writes } from '../oracle/layout';
 import { readInput } from '../../src/core/dump/input';
 import { readFileSync } from 'node:fs';
 import { packageTarget } from '../e2e/package';
+import { languageServerRoundTrips } from './lsp';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const args = new Set(process.argv.slice(2));
@@ -85,6 +86,12 @@ async function main() {
   const lineTargets = targets.map((o) => ({ line: text.slice(text.lastIndexOf('\n', o) + 1, text.indexOf('\n', o)), ch: o - text.lastIndexOf('\n', o) - 1 }));
   const byLine = times(4000, () => void referenceAt(lineTargets[k % lineTargets.length].line, lineTargets[k++ % lineTargets.length].ch, options), 200);
   rows.push({ what: 'hover by the line alone p99', value: ms(pct(byLine, 99)), budget: '-', met: null, note: 'files over the scan limit' });
+
+  // The language server's hover round trip over stdio beside clangd's on the same file, and its start-up.
+  const lsp = await languageServerRoundTrips(join(ROOT, 'dist', 'cli.js'), file, text, targets.slice(0, 300));
+  const clangdNote = lsp.clangd ? `clangd p50 ${ms(lsp.clangd.p50)}, p99 ${ms(lsp.clangd.p99)}: ratio ${(lsp.vmcs.p50 / lsp.clangd.p50).toFixed(2)}×` : lsp.clangdNote;
+  rows.push({ what: 'language server hover round trip p50', value: ms(lsp.vmcs.p50), budget: "≤ clangd's p50", met: lsp.clangd ? lsp.vmcs.p50 <= lsp.clangd.p50 : null, note: `p99 ${ms(lsp.vmcs.p99)}; ${clangdNote}` });
+  rows.push({ what: 'language server start-up (to initialize)', value: ms(lsp.vmcs.startMs), budget: '-', met: null, note: lsp.clangd ? `clangd ${ms(lsp.clangd.startMs)}` : '' });
 
   // Catalogue index build (before the 30 MB scan, whose heap would be collected during it).
   const index = times(30, () => new Catalogue((fieldsData as unknown as { fields: never[] }).fields, ALIAS_TABLES));

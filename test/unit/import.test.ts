@@ -119,3 +119,17 @@ describe('vmcs import of a VBox.log', () => {
     assert.match(r.warnings.map((w) => w.message).join(' '), /the host CPU reports a hypervisor/);
   });
 });
+
+describe('vmcs import of vmxcap output', () => {
+  const text = readFileSync(join(ROOT, 'test', 'fixtures', 'import', 'vmxcap.txt'), 'utf8');
+  it('takes the MSRs vmxcap prints whole (BASIC, MISC, EPT/VPID, VMFUNC) and leaves the controls unknown', () => {
+    const r = importMsrs(text, 'vmxcap.txt');
+    assert.equal(r.format, 'vmxcap');
+    assert.deepEqual([...r.msrs].map(([k, v]) => [k.toString(16), v.toString(16)]), [['480', 'da040000000004'], ['485', '7004c1e7'], ['48c', 'f0106734141'], ['491', '1']]);
+    assert.match(r.warnings[0].message, /control fields' masks stay unknown/);
+  });
+  it('checks its decoded lines against the values it printed', () => {
+    // Bits 24:16 of MISC 0x7004c1e7 are 4.
+    assert.throws(() => importMsrs(text.replace('Number of CR3-target values              4', 'Number of CR3-target values              5'), 'v.txt'), (e: Error) => e instanceof ImportError && /line 40: "Number of CR3-target values" is 5 here but bits 24:16 of 0x7004c1e7 are 4/.test(e.message));
+  });
+});

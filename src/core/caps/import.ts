@@ -5,8 +5,9 @@ import { MSR_GATES, MSR_NAMES } from '../catalogue/controls';
 import { hex } from '../catalogue/hex';
 import type { Snapshot } from './snapshot';
 import { isVboxLog, readVboxLog } from './vbox-log';
+import { isVmxcap, readVmxcap } from './vmxcap';
 
-export type ImportFormat = 'vbox-log' | 'aida64' | 'rdmsr';
+export type ImportFormat = 'vbox-log' | 'vmxcap' | 'aida64' | 'rdmsr';
 
 export interface Imported {
   format: ImportFormat;
@@ -26,6 +27,7 @@ export class ImportError extends Error {}
 
 export function importMsrs(text: string, where: string): Imported {
   if (isVboxLog(text)) return importVboxLog(text, where);
+  if (isVmxcap(text)) return importVmxcap(text, where);
   if (/HM: HMR3Init: Attempting fall back to NEM|HM: HMR3Init: Falling back to raw-mode|HM: AMD-V|HWACCM: AMD-V/.test(text)) {
     throw new ImportError(`${where}: a VBox.log without VT-x capability MSRs (VirtualBox used AMD-V, Hyper-V (NEM) or no hardware virtualization on this host)`);
   }
@@ -62,7 +64,17 @@ function importVboxLog(text: string, where: string): Imported {
   return { format: 'vbox-log', msrs: log.msrs, failed: [], warnings: log.warnings, origin };
 }
 
-const FORMAT_NAMES: Readonly<Record<ImportFormat, string>> = { 'vbox-log': 'VBox.log', aida64: 'AIDA64 MSR dump', rdmsr: 'rdmsr list' };
+function importVmxcap(text: string, where: string): Imported {
+  const cap = readVmxcap(text);
+  if (cap.mismatches.length) {
+    throw new ImportError(`${where}: vmxcap's decoded lines disagree with its values, so the import stops (${cap.mismatches.slice(0, 3).map((m) => `line ${m.line}: ${m.message}`).join('; ')})`);
+  }
+  if (!cap.msrs.size) throw new ImportError(`${where}: vmxcap output without a "Hex:" value`);
+  const warnings = [{ line: 1, message: 'vmxcap prints the control bits one by one, not the control MSRs: the control fields\' masks stay unknown (use an rdmsr list of 0x480-0x493 for them)' }];
+  return { format: 'vmxcap', msrs: cap.msrs, failed: [], warnings, origin: 'vmxcap output' };
+}
+
+const FORMAT_NAMES: Readonly<Record<ImportFormat, string>> = { 'vbox-log': 'VBox.log', vmxcap: 'vmxcap output', aida64: 'AIDA64 MSR dump', rdmsr: 'rdmsr list' };
 
 export function importedSnapshot(imported: Imported, where: string): Snapshot {
   return {

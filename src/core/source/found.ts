@@ -85,6 +85,8 @@ export class Found {
         constant,
       });
     }
+    // In text order, which hovers search by halves.
+    for (let i = 1; i < out.length; i++) if (out[i - 1].field.start > out[i].field.start) return out.sort((a, b) => a.field.start - b.field.start);
     return out;
   }
 }

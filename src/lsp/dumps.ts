@@ -1,0 +1,61 @@
+// VMCS states and dumps in the language server (`*.vmcs-state.json`, `*.vmcsdump`): the VM-entry checks as
+// diagnostics on the failing fields' values, unread dump lines as warnings, and a hover that decodes each value.
+import type { Diagnostic, Hover } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { catalogue } from '../core/catalogue/catalogue';
+import type { CapabilitySet } from '../core/caps/capset';
+import { decodeField, hasDecoder } from '../core/decode/decode';
+import { readInput, type VmcsInput } from '../core/dump/input';
+import { StateError } from '../core/dump/state-file';
+import { cpuFacts, entryCaps } from '../core/entry/caps';
+import { checkEntry, type EntryReport } from '../core/entry/engine';
+import { decodedMarkdown } from '../core/render/markdown';
+
+export const isDumpDocument = (uri: string): boolean => /\.vmcs-state\.json$|\.vmcsdump$/i.test(uri);
+
+export interface CheckedDump {
+  input: VmcsInput;
+  report: EntryReport;
+}
+
+const ERROR = 1;
+const WARNING = 2;
+
+/** The checks of a state or dump document, and their diagnostics. */
+export function checkDump(doc: TextDocument, caps: CapabilitySet): { checked?: CheckedDump; diagnostics: Diagnostic[] } {
+  const text = doc.getText();
+  const lineRange = (line: number) => ({ start: { line, character: 0 }, end: { line, character: Number.MAX_SAFE_INTEGER } });
+  const where = decodeURIComponent(doc.uri.replace(/^file:\/\//, ''));
+  let input: VmcsInput;
+  try {
+    input = readInput(text, where, /\.vmcs-state\.json$/i.test(doc.uri) ? 'vmcs-state' : undefined);
+  } catch (e) {
+    if (!(e instanceof StateError)) throw e;
+    const line = Number(/^[^:]*:(\d+):/.exec(e.message)?.[1] ?? 1) - 1;
+    return { diagnostics: [{ range: lineRange(Math.max(0, line)), message: e.message, severity: ERROR, source: 'VMCS' }] };
+  }
+  const report = checkEntry({ fields: input.fields, msrLoad: input.msrLoad }, entryCaps(caps), cpuFacts(caps));
+  const diagnostics: Diagnostic[] = [];
+  for (const check of report.checks) {
+    if (check.status !== 'fail') continue;
+    const spots = check.fields.map((f) => input.spots.get(f)).filter((s) => s !== undefined);
+    const message = `${check.message} (SDM ${check.section})${check.hint ? ` — ${check.hint}` : ''}`;
+    if (!spots.length) diagnostics.push({ range: lineRange(0), message, severity: ERROR, source: 'VMCS', code: check.id });
+    for (const s of spots) diagnostics.push({ range: { start: { line: s.line - 1, character: s.start }, end: { line: s.line - 1, character: s.end } }, message, severity: ERROR, source: 'VMCS', code: check.id });
+  }
+  for (const w of input.warnings) diagnostics.push({ range: lineRange(w.line - 1), message: w.message, severity: WARNING, source: 'VMCS', code: 'dump-line' });
+  return { checked: { input, report }, diagnostics };
+}
+
+/** The decoded value under the cursor of a checked document, with the checks it fails. */
+export function dumpHover(c: CheckedDump, line: number, character: number, caps: CapabilitySet, sourceId: string): Hover | undefined {
+  for (const [encoding, s] of c.input.spots) {
+    if (s.line - 1 !== line || character < s.start || character >= s.end) continue;
+    const record = catalogue().byEncodingNumber(encoding)!;
+    const value = c.input.fields.get(encoding)!;
+    const decoded = hasDecoder(record) ? decodeField(record, value, { exitReason: c.input.fields.get(0x4402), masks: caps.of(record).masks }) : undefined;
+    const failing = c.report.checks.filter((k) => k.status === 'fail' && k.fields.includes(encoding));
+    return { contents: { kind: 'markdown', value: decodedMarkdown(record, value, decoded, failing, sourceId) }, range: { start: { line, character: s.start }, end: { line, character: s.end } } };
+  }
+  return undefined;
+}
