@@ -9,7 +9,7 @@ import { DEFAULT_PROFILE, profileIds } from '../../src/capabilities/profiles';
 import { catalogue } from '../../src/core/catalogue/catalogue';
 import { CapabilitySet } from '../../src/core/caps/capset';
 import type { FieldCaps } from '../../src/core/caps/derive';
-import { ROOT, runCli } from './helpers';
+import { ROOT, runCli, writeTemp } from './helpers';
 
 const capsOf = (id: string) => new CapabilitySet(profileSnapshot(id));
 const of = (caps: CapabilitySet, name: string): FieldCaps => caps.of(catalogue().find(name)!);
@@ -85,6 +85,13 @@ describe('embedded profiles', () => {
       assert.deepEqual([26, 27, 14, 30, 31, 23].map((n) => may1(c, 'SECONDARY_VM_EXEC_CONTROL', n)), [1, 0, 1, 1, 1, 0]);
       assert.equal(may1(c, 'VM_ENTRY_CONTROLS', 23), 0); // 0x490 = 0x007effff_000011fb: no "load FRED"
       assert.equal(may1(c, 'VM_EXIT_CONTROLS', 23), 0); // no MPX: "clear IA32_BNDCFGS" must be 0
+    });
+    it('Tiger Lake: vmcs check leaves the tertiary controls not checked and names the MSR the dump lacks', () => {
+      const state = writeTemp('tgl.vmcs-state.json', JSON.stringify({ format: 'vmcs-state', version: 1, source: { description: 'x' }, fields: { CPU_BASED_VM_EXEC_CONTROL: '0x84026172', TERTIARY_VM_EXEC_CONTROL: '0x1' } }));
+      const out = JSON.parse(runCli(['check', state, '--source', 'profile:tigerlake-i5-1135g7', '--json']).stdout);
+      const proc3 = out.checks.find((c: { id: string }) => c.id === 'control.proc3.allowed');
+      assert.equal(proc3.status, 'not-checked');
+      assert.match(proc3.message, /IA32_VMX_PROCBASED_CTLS3 \(0x492\)/);
     });
     it('Wildcat Lake Core 5 320: "load FRED" allowed, otherwise Arrow Lake\'s controls', () => {
       const c = capsOf('wildcatlake-core5-320');

@@ -12,6 +12,10 @@ export function entryCaps(set: CapabilitySet): EntryCaps {
       return record ? set.of(record).masks : null;
     },
     msr: (index) => msrs.get(index),
+    basis: (field) => {
+      const record = catalogue().byEncodingNumber(field);
+      return record && set.of(record).basis;
+    },
   };
 }
 

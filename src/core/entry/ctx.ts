@@ -15,6 +15,8 @@ export class Unknown {
 export interface EntryCaps {
   masks(field: number): Masks | null;
   msr(index: number): bigint | undefined;
+  /** Why a field's masks are what they are, or unknown ("unknown: the source has no … (0x492)"). */
+  basis?(field: number): string | undefined;
 }
 
 /** Facts about the CPU no capability MSR reports (CPUID leaf 80000008H); unknown when absent. */
@@ -97,7 +99,10 @@ export class Ctx {
 
   masks(field: number, what: string): Masks {
     const m = this.caps.masks(field);
-    if (!m) throw new Unknown(`the source does not give the masks of the ${what}`);
+    if (!m) {
+      const why = this.caps.basis?.(field);
+      throw new Unknown(`the source does not give the masks of the ${what}${why?.startsWith('unknown: ') ? ` (${why.slice(9)})` : ''}`);
+    }
     return m;
   }
   msr(index: number, name: string): bigint {
