@@ -87,12 +87,6 @@ async function main() {
   const byLine = times(4000, () => void referenceAt(lineTargets[k % lineTargets.length].line, lineTargets[k++ % lineTargets.length].ch, options), 200);
   rows.push({ what: 'hover by the line alone p99', value: ms(pct(byLine, 99)), budget: '-', met: null, note: 'files over the scan limit' });
 
-  // The language server's hover round trip over stdio beside clangd's on the same file, and its start-up.
-  const lsp = await languageServerRoundTrips(join(ROOT, 'dist', 'cli.js'), file, text, targets.slice(0, 300));
-  const clangdNote = lsp.clangd ? `clangd p50 ${ms(lsp.clangd.p50)}, p99 ${ms(lsp.clangd.p99)}: ratio ${(lsp.vmcs.p50 / lsp.clangd.p50).toFixed(2)}×` : lsp.clangdNote;
-  rows.push({ what: 'language server hover round trip p50', value: ms(lsp.vmcs.p50), budget: "≤ clangd's p50", met: lsp.clangd ? lsp.vmcs.p50 <= lsp.clangd.p50 : null, note: `p99 ${ms(lsp.vmcs.p99)}; ${clangdNote}` });
-  rows.push({ what: 'language server start-up (to initialize)', value: ms(lsp.vmcs.startMs), budget: '-', met: null, note: lsp.clangd ? `clangd ${ms(lsp.clangd.startMs)}` : '' });
-
   // Catalogue index build (before the 30 MB scan, whose heap would be collected during it).
   const index = times(30, () => new Catalogue((fieldsData as unknown as { fields: never[] }).fields, ALIAS_TABLES));
   rows.push({ what: 'catalogue index build', value: ms(pct(index, 50)), budget: '≤ 5 ms', met: pct(index, 50) <= 5 });
@@ -138,6 +132,12 @@ async function main() {
     rgNote = `ripgrep ${ms(rgMs)} = ${(big.length / 1e6 / (rgMs / 1000)).toFixed(0)} MB/s (process included): ratio ${(scanMs / rgMs).toFixed(2)}×`;
   }
   rows.push({ what: `full-file scan (${Math.round(big.length / 1e6)} MB)`, value: `${ms(scanMs)} (${mbps.toFixed(0)} MB/s)`, budget: '≥ 150 MB/s', met: mbps >= 150, note: rgNote });
+
+  // The language server's hover round trip over stdio beside clangd's on the same file, and its start-up.
+  const lsp = await languageServerRoundTrips(join(ROOT, 'dist', 'cli.js'), file, text, targets.slice(0, 300));
+  const clangdNote = lsp.clangd ? `clangd p50 ${ms(lsp.clangd.p50)}, p99 ${ms(lsp.clangd.p99)}: ratio ${(lsp.vmcs.p50 / lsp.clangd.p50).toFixed(2)}×` : lsp.clangdNote;
+  rows.push({ what: 'language server hover round trip p50', value: ms(lsp.vmcs.p50), budget: "≤ clangd's p50", met: lsp.clangd ? lsp.vmcs.p50 <= lsp.clangd.p50 : null, note: `p99 ${ms(lsp.vmcs.p99)}; ${clangdNote}` });
+  rows.push({ what: 'language server start-up (to initialize)', value: ms(lsp.vmcs.startMs), budget: '-', met: null, note: lsp.clangd ? `clangd ${ms(lsp.clangd.startMs)}` : '' });
 
   // Bundle and VSIX sizes (production build).
   execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: ROOT });
