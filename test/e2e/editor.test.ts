@@ -62,7 +62,7 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     // (With NUL bytes VS Code itself treats a file as binary and gives it to no C extension.)
     const unit = 'hv_vmx_vcpu_write_vmcs(vcpu,VMCS_CTRL_VMENTRY_CONTROLS,0x200);\u00ff\u0007x=((((1<<2)|3);';
     const big = unit.repeat(Math.ceil(50_000_000 / unit.length)).slice(0, 50_000_000);
-    trustedWorkspace = copyWorkspace(FIXTURES, 'trusted', { 'large/minified.c': big });
+    trustedWorkspace = copyWorkspace(FIXTURES, 'trusted', { 'large/minified.c': big, 'logs/VBox.log': readFileSync(join(ROOT, 'test', 'fixtures', 'import', 'vbox-7.0.log'), 'utf8') });
     server = await CodeServer.start({ cache, vsix, workspace: trustedWorkspace, trustAll: true, name: 'trusted', settings: { 'workbench.editorLargeFileConfirmation': 200, ...(isAmd ? {} : { 'vmcsInspector.source': 'profile' }) } });
     wb = await Workbench.open(browser, server.url);
   });
@@ -379,6 +379,26 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     let status = '';
     for (let i = 0; i < 100 && /targets/.test((status = await wb.statusBarText('VMCS: profile:'))); i++) await new Promise((r) => setTimeout(r, 200));
     assert.doesNotMatch(status, /targets/);
+  });
+
+  it('VMCS: Import Capabilities… turns the open VBox.log into a snapshot and makes it the source', async () => {
+    await wb.openFile('VBox.log', 'MSR_IA32_VMX_BASIC');
+    await wb.command('VMCS: Import Capabilities (VBox.log, AIDA64, rdmsr)…');
+    // The save dialog (VS Code's own, in code-server) proposes VBox.vmcs.json in the workspace: accept it.
+    const input = wb.page.locator('.quick-input-widget input').first();
+    let proposed = '';
+    for (let i = 0; i < 75 && !/VBox\.vmcs\.json$/.test(proposed); i++) {
+      await wb.page.waitForTimeout(200);
+      proposed = (await input.isVisible()) ? await input.inputValue() : '';
+    }
+    assert.match(proposed, /VBox\.vmcs\.json$/);
+    await wb.page.keyboard.press('Enter');
+    const toast = await wb.toast('imported 18 VMX capability MSRs');
+    assert.match(toast, /VBox\.log of VirtualBox 7\.0\.14/);
+    await wb.page.locator('.notifications-toasts .notification-list-item .monaco-button', { hasText: 'Use as Source' }).first().click();
+    await wb.statusBarText('VMCS: VBox.vmcs.json (snapshot)');
+    const saved = JSON.parse(readFileSync(join(trustedWorkspace, 'VBox.vmcs.json'), 'utf8'));
+    assert.equal(saved.msrs['0x48e'], '0xfff9fffe04006172');
   });
 });
 
