@@ -119,8 +119,9 @@ describe('vmcs lsp: protocol', { timeout: 120000 }, () => {
     assert.equal(unknown.error?.code, -32601);
     const unopened = await c.request('textDocument/hover', { textDocument: { uri: 'file:///nowhere.c' }, position: { line: 0, character: 0 } });
     assert.equal(unopened.result, null);
+    // Nonsense params get an answer (an error or null), not silence or a dead server.
     const bad = await c.request('textDocument/hover', { textDocument: { uri }, position: { line: -5, character: 'x' } });
-    assert.ok(bad.error === undefined || typeof bad.error.code === 'number');
+    assert.ok(bad.error ? bad.error.code === -32603 : bad.result === null, JSON.stringify(bad));
     const line = lineOf('VMCS_CTRL_PIN_BASED,');
     assert.match(await hoverText(c, uri, line, lines[line].indexOf('VMCS_CTRL_PIN_BASED') + 3), /Pin-based/);
   });
