@@ -11,9 +11,10 @@ import { SpecError } from './service';
 export const TARGETS_HELP = 'all | <profile-id> | profile:<id> | snapshot:<path> | <path>.vmcs.json, comma-separated';
 
 /** The specs of a setting or a `--targets` value: a string with commas, or a list of them. */
-export function targetSpecs(value: string | readonly string[] | undefined): string[] {
-  const list = typeof value === 'string' ? [value] : (value ?? []);
-  return list.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+export function targetSpecs(value: unknown): string[] {
+  const list: unknown[] = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  // A setting is whatever the user typed: entries that are not strings name no target.
+  return list.flatMap((v) => (typeof v === 'string' ? v.split(',') : [])).map((s) => s.trim()).filter(Boolean);
 }
 
 /** Loads the targets; relative snapshot paths resolve against `baseDir`. Throws SourceError naming the bad spec. */

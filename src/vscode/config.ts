@@ -76,7 +76,7 @@ export class Config {
 
   /** vmcsInspector.targets: `all`, profile ids, snapshot paths (a string with commas or a list). */
   get targets(): string[] {
-    return targetSpecs(this.cfg.get<string | string[]>('targets', []));
+    return targetSpecs(this.cfg.get<unknown>('targets', []));
   }
 
   /** Where relative snapshot paths of the settings resolve. */

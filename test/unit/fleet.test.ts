@@ -26,6 +26,8 @@ describe('target CPUs', () => {
   it('reads all, profile ids and snapshot files, and refuses hardware sources', async () => {
     assert.deepEqual(targetSpecs('all'), ['all']);
     assert.deepEqual(targetSpecs(['coffeelake-i7-9750h, profile:yonah-coreduo-t2600', '']), ['coffeelake-i7-9750h', 'profile:yonah-coreduo-t2600']);
+    assert.deepEqual(targetSpecs([42, { all: true }, 'all']), ['all']); // a hand-edited setting
+    assert.deepEqual(targetSpecs(7), []);
     assert.equal((await loadTargets(['all'])).length, profileIds().length);
     const two = await loadTargets(['coffeelake-i7-9750h', 'profile:yonah-coreduo-t2600', 'coffeelake-i7-9750h']);
     assert.deepEqual(two.map((t) => t.label), ['Coffee Lake i7-9750H', 'Yonah T2600']);
