@@ -348,7 +348,7 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     mkdirSync(join(trustedWorkspace, '.vscode'), { recursive: true });
     writeFileSync(settingsFile, JSON.stringify({ 'vmcsInspector.targets': 'all' }));
     try {
-      await wb.statusBarText('34 targets');
+      await wb.statusBarText('targets: all (34)');
       await wb.openFile('fleet.c', 'ENABLE_USER_WAIT_PAUSE');
       await wb.page.keyboard.press('Control+Shift+M');
       // Other files' problems are listed too (the list draws only what fits): filter on the findings across targets.
