@@ -10,6 +10,7 @@ import { StateError } from '../core/dump/state-file';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
 import { checkEntry, type EntryReport } from '../core/entry/engine';
 import { decodedMarkdown } from '../core/render/markdown';
+import { entryFindings, stateErrorLine } from '../core/render/entry-findings';
 
 export const isDumpDocument = (uri: string): boolean => /\.vmcs-state\.json$|\.vmcsdump$/i.test(uri);
 
@@ -31,19 +32,16 @@ export function checkDump(doc: TextDocument, caps: CapabilitySet): { checked?: C
     input = readInput(text, where, /\.vmcs-state\.json$/i.test(doc.uri) ? 'vmcs-state' : undefined);
   } catch (e) {
     if (!(e instanceof StateError)) throw e;
-    const line = Number(/^[^:]*:(\d+):/.exec(e.message)?.[1] ?? 1) - 1;
-    return { diagnostics: [{ range: lineRange(Math.max(0, line)), message: e.message, severity: ERROR, source: 'VMCS' }] };
+    return { diagnostics: [{ range: lineRange(stateErrorLine(e.message) - 1), message: e.message, severity: ERROR, source: 'VMCS' }] };
   }
   const report = checkEntry({ fields: input.fields, msrLoad: input.msrLoad }, entryCaps(caps), cpuFacts(caps));
-  const diagnostics: Diagnostic[] = [];
-  for (const check of report.checks) {
-    if (check.status !== 'fail') continue;
-    const spots = check.fields.map((f) => input.spots.get(f)).filter((s) => s !== undefined);
-    const message = `${check.message} (SDM ${check.section})${check.hint ? ` — ${check.hint}` : ''}`;
-    if (!spots.length) diagnostics.push({ range: lineRange(0), message, severity: ERROR, source: 'VMCS', code: check.id });
-    for (const s of spots) diagnostics.push({ range: { start: { line: s.line - 1, character: s.start }, end: { line: s.line - 1, character: s.end } }, message, severity: ERROR, source: 'VMCS', code: check.id });
-  }
-  for (const w of input.warnings) diagnostics.push({ range: lineRange(w.line - 1), message: w.message, severity: WARNING, source: 'VMCS', code: 'dump-line' });
+  const diagnostics: Diagnostic[] = entryFindings(input, report).map((f) => ({
+    range: f.line !== undefined ? lineRange(f.line - 1) : f.spot ? { start: { line: f.spot.line - 1, character: f.spot.start }, end: { line: f.spot.line - 1, character: f.spot.end } } : lineRange(0),
+    message: f.message,
+    severity: f.severity === 'error' ? ERROR : WARNING,
+    source: 'VMCS',
+    code: f.code,
+  }));
   return { checked: { input, report }, diagnostics };
 }
 

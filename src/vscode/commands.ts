@@ -8,7 +8,7 @@ import { hex, parseInteger } from '../core/catalogue/hex';
 import { diffText } from '../core/render/text';
 import { checkValue, fieldReport } from '../core/render/report';
 import { parseSnapshot, serializeSnapshot } from '../core/caps/snapshot';
-import { importedSnapshot, importMsrs, lackingMsrs } from '../core/caps/import';
+import { importedSnapshot, importMsrs, lackingMsrs, looksImportable } from '../core/caps/import';
 import type { Ctx } from './ctx';
 import { pickField, pickSource } from './pick';
 import type { Node } from './tree';
@@ -112,7 +112,7 @@ async function importCapabilities(ctx: Ctx) {
   const active = vscode.window.activeTextEditor?.document;
   let text: string | undefined;
   let from: string;
-  if (active && /MSR_IA32_VMX_|MSR 0000048|^Basic VMX Information|^\s*(0x)?48[0-9a-f]\b/im.test(active.getText())) {
+  if (active && looksImportable(active.getText())) {
     text = active.getText();
     from = active.isUntitled ? vscode.l10n.t('the editor') : active.uri.fsPath;
   } else {

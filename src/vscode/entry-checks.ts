@@ -16,6 +16,7 @@ import type { CheckClass } from '../core/entry/rule';
 import { CLASS_TITLES, SECTION_TITLES } from '../core/entry/sections';
 import { StateError } from '../core/dump/state-file';
 import { decodedMarkdown } from '../core/render/markdown';
+import { entryFindings, stateErrorLine } from '../core/render/entry-findings';
 import type { Ctx } from './ctx';
 
 /** For hovers on constants in source code, which the main bundle leaves to this one. */
@@ -114,7 +115,7 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
       input = readInput(text, vscode.workspace.asRelativePath(doc.uri), EntryChecks.isState(doc) ? 'vmcs-state' : undefined);
     } catch (e) {
       if (!(e instanceof StateError)) throw e;
-      const line = Number(/^[^:]*:(\d+):/.exec(e.message)?.[1] ?? 1) - 1;
+      const line = stateErrorLine(e.message) - 1;
       const d = new vscode.Diagnostic(doc.lineAt(Math.min(line, doc.lineCount - 1)).range, e.message.replace(/^[^:]*:\d+(:\d+)?: /, ''), vscode.DiagnosticSeverity.Error);
       d.source = 'VMCS';
       this.collection.set(doc.uri, [d]);
@@ -135,25 +136,14 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
   }
 
   private diagnostics(doc: vscode.TextDocument, c: Checked): vscode.Diagnostic[] {
-    const out: vscode.Diagnostic[] = [];
-    for (const check of c.report.checks) {
-      if (check.status !== 'fail') continue;
-      const ranges = check.fields.map((f) => this.range(doc, c, f)).filter((r): r is vscode.Range => !!r);
-      if (!ranges.length) ranges.push(doc.lineAt(Math.max(0, (lineOf(c.text, ['fields']) ?? 1) - 1)).range);
-      for (const range of ranges) {
-        const d = new vscode.Diagnostic(range, `${check.message} (SDM ${check.section})${check.hint ? ` — ${check.hint}` : ''}`, vscode.DiagnosticSeverity.Error);
-        d.source = 'VMCS';
-        d.code = check.id;
-        out.push(d);
-      }
-    }
-    for (const w of c.input.warnings) {
-      const d = new vscode.Diagnostic(doc.lineAt(Math.min(w.line, doc.lineCount) - 1).range, w.message, vscode.DiagnosticSeverity.Warning);
+    const whole = () => doc.lineAt(Math.max(0, (lineOf(c.text, ['fields']) ?? 1) - 1)).range;
+    return entryFindings(c.input, c.report).map((f) => {
+      const range = f.line !== undefined ? doc.lineAt(Math.min(f.line, doc.lineCount) - 1).range : f.spot && f.spot.line <= doc.lineCount ? new vscode.Range(f.spot.line - 1, f.spot.start, f.spot.line - 1, f.spot.end) : whole();
+      const d = new vscode.Diagnostic(range, f.message, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = 'VMCS';
-      d.code = 'dump-line';
-      out.push(d);
-    }
-    return out;
+      d.code = f.code;
+      return d;
+    });
   }
 
   /** The field whose value (or key) is at a position of a checked document. */

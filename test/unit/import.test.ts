@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ImportError, importMsrs } from '../../src/core/caps/import';
+import { ImportError, importMsrs, looksImportable } from '../../src/core/caps/import';
 import { ROOT, runCli, tempDir, writeTemp } from './helpers';
 
 // The AIDA64 layout ("MSR <index>: four hyphen-separated 16-bit groups", "< FAILED >" for an MSR that faults), with
@@ -131,5 +131,15 @@ describe('vmcs import of vmxcap output', () => {
   it('checks its decoded lines against the values it printed', () => {
     // Bits 24:16 of MISC 0x7004c1e7 are 4.
     assert.throws(() => importMsrs(text.replace('Number of CR3-target values              4', 'Number of CR3-target values              5'), 'v.txt'), (e: Error) => e instanceof ImportError && /line 40: "Number of CR3-target values" is 5 here but bits 24:16 of 0x7004c1e7 are 4/.test(e.message));
+  });
+});
+
+describe('what the editor offers to import', () => {
+  it('takes the active editor when it holds a VBox.log, vmxcap output, an AIDA64 dump or an rdmsr list of VMX MSRs', () => {
+    for (const f of ['vbox-7.0.log', 'vbox-4.2.log', 'vmxcap.txt']) assert.equal(looksImportable(readFileSync(join(ROOT, 'test', 'fixtures', 'import', f), 'utf8')), true, f);
+    assert.equal(looksImportable(AIDA), true);
+    assert.equal(looksImportable('0x480 0x00da040000000004\n'), true);
+    assert.equal(looksImportable('int main(void) { return 0x480; }\n'), false);
+    assert.equal(looksImportable('0x10 0x20\n'), false);
   });
 });

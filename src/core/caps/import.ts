@@ -25,6 +25,11 @@ const RDMSR = /^(?:0x)?([0-9A-Fa-f]{3,8})\s*[:=]?\s+(?:0x)?([0-9A-Fa-f]{1,16})\s
 
 export class ImportError extends Error {}
 
+/** Whether the text is something importMsrs reads (a VBox.log, vmxcap output, an AIDA64 dump or an rdmsr list). */
+export function looksImportable(text: string): boolean {
+  return isVboxLog(text) || isVmxcap(text) || text.split(/\r?\n/).some((l) => AIDA.test(l.trim()) || (RDMSR.test(l.trim()) && /^(?:0x)?48[0-9a-f]\b/i.test(l.trim())));
+}
+
 export function importMsrs(text: string, where: string): Imported {
   if (isVboxLog(text)) return importVboxLog(text, where);
   if (isVmxcap(text)) return importVmxcap(text, where);

@@ -1,0 +1,31 @@
+// What a checked VMCS state or dump shows as problems, for every front end: each failing check on the values of
+// the fields it reads (on the document's first lines when none has a place), and each dump line that was not read.
+import type { VmcsInput } from '../dump/input';
+import type { FieldSpot } from '../dump/read';
+import type { EntryReport } from '../entry/engine';
+
+export interface EntryFinding {
+  /** Where: a field's value, or undefined for the whole document (no field of the check has a place). */
+  spot?: FieldSpot;
+  /** A 1-based line for a dump line that was not read. */
+  line?: number;
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+}
+
+export function entryFindings(input: VmcsInput, report: EntryReport): EntryFinding[] {
+  const out: EntryFinding[] = [];
+  for (const check of report.checks) {
+    if (check.status !== 'fail') continue;
+    const message = `${check.message} (SDM ${check.section})${check.hint ? ` — ${check.hint}` : ''}`;
+    const spots = check.fields.map((f) => input.spots.get(f)).filter((s): s is FieldSpot => s !== undefined);
+    if (!spots.length) out.push({ severity: 'error', code: check.id, message });
+    for (const spot of spots) out.push({ spot, severity: 'error', code: check.id, message });
+  }
+  for (const w of input.warnings) out.push({ line: w.line, severity: 'warning', code: 'dump-line', message: w.message });
+  return out;
+}
+
+/** The 1-based line a state-file error names ("file:12: …"), or 1. */
+export const stateErrorLine = (message: string): number => Number(/^[^:]*:(\d+):/.exec(message)?.[1] ?? 1);
