@@ -98,6 +98,16 @@ export const DEPARTURES: readonly Departure[] = [
     note: 'on a model without "monitor trap flag", interruption type 7 passes the checks with any vector (and Bochs then panics delivering it, so the generator leaves it out)',
   },
   {
+    id: 'entry-to-smm', skips: ['control.entry.smm'], sdm: '27.2.1.3',
+    note: '"entry to SMM" outside SMM is not a VM-entry control failure (only "deactivate dual-monitor treatment" is, error 7); the guest-state checks for an entry to SMM (blocking by SMI, no wait-for-SIPI) and "blocking by SMI outside SMM" then fail with exit reason 33',
+    bochs: { when: (c) => ((c.v(0x4012) >> 11n) & 1n) === 1n, outcome: { result: 'vmfail', error: 7 } },
+  },
+  {
+    id: 'host-cet-wp', skips: ['host.cr4.cet-wp'], sdm: '27.2.2',
+    note: 'host CR4.CET 1 with CR0.WP 0 fails only when "load CET state" (VM-exit control 28) is 1',
+    bochs: { when: (c) => ((c.v(0x400c) >> 28n) & 1n) === 1n && ((c.v(0x6c04) >> 23n) & 1n) === 1n && ((c.v(0x6c00) >> 16n) & 1n) === 0n, outcome: { result: 'vmfail', error: 8 } },
+  },
+  {
     id: 'tsc-multiplier', skips: [], sdm: '27.2.1.1',
     note: 'with "use TSC scaling" 1, a TSC multiplier of 0 fails with error 7; the SDM has no such check',
     bochs: { when: (c) => c.proc2(25) && c.v(0x2032) === 0n, outcome: { result: 'vmfail', error: 7 } },

@@ -178,6 +178,7 @@ const FEATURES: Array<[string, 'pin' | 'proc' | 'proc2' | 'exit' | 'entry', numb
   ['vmcs-shadowing', 'proc2', 14, (c) => { c.w.set(0x2026, address(c.r, c.phys)); c.w.set(0x2028, address(c.r, c.phys)); }],
   ['ept-ve', 'proc2', 18, (c) => c.w.set(0x202a, address(c.r, c.phys))],
   ['pt-gpa', 'proc2', 24, () => undefined],
+  ['spp', 'proc2', 23, (c) => c.w.set(0x2030, address(c.r, c.phys))],
   ['tsc-scaling', 'proc2', 25, (c) => c.w.set(0x2032, c.r.pick([0n, 1n << 48n]))],
   ['save-preemption-timer', 'exit', 22, () => undefined],
   ['ack-interrupt', 'exit', 15, () => undefined],
@@ -224,9 +225,11 @@ const MUTATIONS: Array<[number, Mutation]> = [
     return `enable ${name}`;
   }],
   [2, (c) => {
-    const key = c.r.pick(['pin', 'proc', 'exit', 'entry'] as const);
+    const key = c.r.pick(['pin', 'proc', 'proc2', 'exit', 'entry'] as const);
     const m = controlMasks(c.msrs)[key];
-    const v = c.w.get(m.f)!;
+    // Secondary controls count only with "activate secondary controls", which the control check then reads.
+    if (key === 'proc2' && !enable(c, 'proc', 31)) return undefined;
+    const v = c.w.get(m.f) ?? 0n;
     const must1 = m.a0 & v, must0 = ~m.a1 & 0xffffffffn;
     const choice = c.r.int(2);
     const bits = choice ? must0 : must1;
@@ -242,7 +245,7 @@ const MUTATIONS: Array<[number, Mutation]> = [
     const f = GUEST_SEG_FIELDS(i);
     const what = c.r.int(5);
     if (what === 0) c.w.set(f.ar, flipBit(c.r, c.w.get(f.ar)!, 17));
-    else if (what === 1) c.w.set(f.ar, c.w.get(f.ar)! ^ bit(c.r.pick([0, 1, 2, 3, 5, 6, 13, 14, 16, 8, 20])));
+    else if (what === 1) c.w.set(f.ar, c.w.get(f.ar)! ^ bit(c.r.pick([0, 1, 2, 3, 4, 5, 6, 7, 13, 14, 16, 8, 20])));
     else if (what === 2) c.w.set(f.sel, c.w.get(f.sel)! ^ BigInt(c.r.pick([1, 2, 3, 4])));
     else if (what === 3) c.w.set(f.base, c.r.pick([linear(c.r), 1n << 32n, (c.w.get(f.sel)! << 4n) + 0x10n]));
     else c.w.set(f.limit, c.r.pick([0xfffffn, 0x100000n, 0xffffffffn, 0xfffefffn, 0xffffn, 0x67n]));
@@ -291,7 +294,7 @@ const MUTATIONS: Array<[number, Mutation]> = [
   }],
   [1, (c) => {
     c.w.set(0x6822, c.r.pick([1n, 0x4000n, 0x1000n, 0x10n, 0x2000n, 0x8000n, 1n << 33n]));
-    if (c.r.chance(0.5)) c.w.set(0x4824, 1n | (c.w.get(0x6820)! & bit(9) ? 0n : 0n));
+    if (c.r.chance(0.5)) c.w.set(0x4824, c.r.pick([1n, 1n, 2n]));
     if (c.r.chance(0.5)) c.w.set(0x6820, c.w.get(0x6820)! | bit(8));
     return 'pending debug';
   }],
@@ -324,6 +327,21 @@ const MUTATIONS: Array<[number, Mutation]> = [
     return 'NMI injection';
   }],
   [1, (c) => {
+    // "virtualize x2APIC mode" with "virtualize APIC accesses" (each enabled alone by the feature mutation).
+    if (!enable(c, 'proc2', 4) || !enable(c, 'proc2', 0)) return undefined;
+    c.w.set(0x2014, layout.zeroPages[0]);
+    return 'x2APIC mode with APIC accesses';
+  }],
+  [1, (c) => {
+    // "entry to SMM" or "deactivate dual-monitor treatment" outside SMM, where the model's allowed-1 lets them be set;
+    // with the guest-state rules that apply to an entry to SMM.
+    const n = c.r.pick([10, 10, 11]);
+    if (!enable(c, 'entry', n)) return undefined;
+    if (c.r.chance(0.5)) c.w.set(0x4826, 3n);
+    if (c.r.chance(0.5)) c.w.set(0x4824, c.r.pick([0n, 1n]));
+    return `entry control ${n === 10 ? 'entry to SMM' : 'deactivate dual-monitor treatment'}`;
+  }],
+  [1, (c) => {
     c.w.set(c.r.pick([0x400a]), BigInt(c.r.pick([1, 4, 5, 0x200])));
     return 'cr3-target count';
   }],
@@ -351,14 +369,24 @@ const MUTATIONS: Array<[number, Mutation]> = [
   }],
   [1, (c) => {
     // Host state: only values the host checks reject, since a VM exit loads the host state.
-    const pick = c.r.int(7);
+    const pick = c.r.int(10);
     if (pick === 0) c.w.set(0x6c00, (c.w.get(0x6c00) ?? 0x80000031n) & ~bit(c.r.pick([0, 5, 31])));
     else if (pick === 1) c.w.set(0x6c04, (c.w.get(0x6c04) ?? 0x2020n) & ~bit(13));
     else if (pick === 2) c.w.set(c.r.pick([0x0c00, 0x0c02, 0x0c04, 0x0c06, 0x0c08, 0x0c0a, 0x0c0c]), c.r.pick([0x13n, 0x14n, 0x1bn]));
     else if (pick === 3) c.w.set(c.r.pick([0x0c02, 0x0c0c]), 0n);
     else if (pick === 4) c.w.set(c.r.pick([0x6c06, 0x6c08, 0x6c0a, 0x6c0c, 0x6c0e, 0x6c10, 0x6c12, 0x6c16]), c.r.pick([0x0000800000000000n, 0x8000000000000000n]));
     else if (pick === 5) c.w.set(0x400c, c.w.get(0x400c)! & ~bit(9));
-    else c.w.set(0x6c02, 1n << BigInt(c.phys));
+    else if (pick === 6) c.w.set(0x6c02, 1n << BigInt(c.phys));
+    else if (pick === 7) c.w.set(0x6c04, (c.w.get(0x6c04) ?? 0x2020n) & ~bit(5));
+    else if (pick === 8) {
+      c.w.set(0x400c, c.w.get(0x400c)! & ~bit(9));
+      c.w.set(0x0c04, 0n);
+    } else {
+      // CR4.CET with CR0.WP 0, where CR4_FIXED1 allows CET (the host check fails, so the VM exit never loads it).
+      if (!((c.msrs.get(0x489) ?? 0n) & bit(23))) return undefined;
+      c.w.set(0x6c04, (c.w.get(0x6c04) ?? 0x2020n) | bit(23));
+      c.w.set(0x6c00, (c.w.get(0x6c00) ?? 0x80000031n) & ~bit(16));
+    }
     return `host state ${pick}`;
   }],
 ];
