@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogue } from '../core/catalogue/catalogue';
 import type { CapabilitySet } from '../core/caps/capset';
 import { decodeField, hasDecoder } from '../core/decode/decode';
-import { readInput, type VmcsInput } from '../core/dump/input';
+import { fieldAt, readInput, type VmcsInput } from '../core/dump/input';
 import { StateError } from '../core/dump/state-file';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
 import { checkEntry, type EntryReport } from '../core/entry/engine';
@@ -47,13 +47,12 @@ export function checkDump(doc: TextDocument, caps: CapabilitySet): { checked?: C
 
 /** The decoded value under the cursor of a checked document, with the checks it fails. */
 export function dumpHover(c: CheckedDump, line: number, character: number, caps: CapabilitySet, sourceId: string): Hover | undefined {
-  for (const [encoding, s] of c.input.spots) {
-    if (s.line - 1 !== line || character < s.start || character >= s.end) continue;
-    const record = catalogue().byEncodingNumber(encoding)!;
-    const value = c.input.fields.get(encoding)!;
-    const decoded = hasDecoder(record) ? decodeField(record, value, { exitReason: c.input.fields.get(0x4402), masks: caps.of(record).masks }) : undefined;
-    const failing = c.report.checks.filter((k) => k.status === 'fail' && k.fields.includes(encoding));
-    return { contents: { kind: 'markdown', value: decodedMarkdown(record, value, decoded, failing, sourceId) }, range: { start: { line, character: s.start }, end: { line, character: s.end } } };
-  }
-  return undefined;
+  const at = fieldAt(c.input, line, character);
+  if (!at) return undefined;
+  const { encoding, spot: s } = at;
+  const record = catalogue().byEncodingNumber(encoding)!;
+  const value = c.input.fields.get(encoding)!;
+  const decoded = hasDecoder(record) ? decodeField(record, value, { exitReason: c.input.fields.get(0x4402), masks: caps.of(record).masks }) : undefined;
+  const failing = c.report.checks.filter((k) => k.status === 'fail' && k.fields.includes(encoding));
+  return { contents: { kind: 'markdown', value: decodedMarkdown(record, value, decoded, failing, sourceId) }, range: { start: { line, character: s.start }, end: { line, character: s.end } } };
 }

@@ -7,7 +7,7 @@ import { catalogue } from '../core/catalogue/catalogue';
 import { hex } from '../core/catalogue/hex';
 import { lineOf } from '../core/catalogue/json-text';
 import { decodeField, hasDecoder } from '../core/decode/decode';
-import { readInput, type VmcsInput } from '../core/dump/input';
+import { fieldAt, readInput, type VmcsInput } from '../core/dump/input';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
 import { correctedValue } from '../core/entry/correct';
 import { CLASSES, checkEntry, type CheckResult, type EntryReport } from '../core/entry/engine';
@@ -129,12 +129,6 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
     return c;
   }
 
-  private range(doc: vscode.TextDocument, c: Checked, encoding: number): vscode.Range | undefined {
-    const spot = c.input.spots.get(encoding);
-    if (!spot || spot.line > doc.lineCount) return undefined;
-    return new vscode.Range(spot.line - 1, spot.start, spot.line - 1, spot.end);
-  }
-
   private diagnostics(doc: vscode.TextDocument, c: Checked): vscode.Diagnostic[] {
     const whole = () => doc.lineAt(Math.max(0, (lineOf(c.text, ['fields']) ?? 1) - 1)).range;
     return entryFindings(c.input, c.report).map((f) => {
@@ -149,12 +143,9 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
   /** The field whose value (or key) is at a position of a checked document. */
   private fieldAt(doc: vscode.TextDocument, position: vscode.Position): { c: Checked; encoding: number; range: vscode.Range } | undefined {
     const c = this.checked.get(doc.uri.toString());
-    if (!c) return undefined;
-    for (const encoding of c.input.spots.keys()) {
-      const range = this.range(doc, c, encoding);
-      if (range?.contains(position)) return { c, encoding, range };
-    }
-    return undefined;
+    const at = c && fieldAt(c.input, position.line, position.character);
+    if (!at) return undefined;
+    return { c: c!, encoding: at.encoding, range: new vscode.Range(at.spot.line - 1, at.spot.start, at.spot.line - 1, at.spot.end) };
   }
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
@@ -198,7 +189,8 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
     let doc: vscode.TextDocument | undefined;
     if (arg instanceof vscode.Uri) doc = await vscode.workspace.openTextDocument(arg);
     else if (editor && !editor.selection.isEmpty) doc = await this.pasted(editor.document.getText(editor.selection));
-    else if (editor && (this.isInput(editor.document) || editor.document.isUntitled)) doc = editor.document;
+    else if (editor && this.isInput(editor.document)) doc = editor.document;
+    else if (editor?.document.isUntitled) doc = await this.asDump(editor.document);
     else {
       const uri = await this.pick();
       if (uri === 'clipboard') doc = await this.pasted(await vscode.env.clipboard.readText());
@@ -216,6 +208,15 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
     const message = vscode.l10n.t('VMCS on {0}: {1} ({2} failing, {3} not checked{4})', c.source, outcomeText(c.report.outcome), fail, notChecked, read);
     if (fail) void vscode.window.showWarningMessage(message);
     else void vscode.window.showInformationMessage(message);
+  }
+
+  /**
+   * An untitled editor the user pasted a dump into becomes a VMCS dump (or JSON for a state), the languages the hovers
+   * and quick fixes are registered for: whatever language detection guessed for pasted console text (log, ini…).
+   */
+  private async asDump(doc: vscode.TextDocument): Promise<vscode.TextDocument> {
+    const language = /^\s*\{/.test(doc.getText()) ? 'json' : 'vmcsdump';
+    return doc.languageId === language ? doc : vscode.languages.setTextDocumentLanguage(doc, language);
   }
 
   /** Pasted text in an untitled dump editor, where hovers and diagnostics can show. */

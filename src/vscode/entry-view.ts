@@ -8,7 +8,8 @@ import { entryModule } from './lazy';
 
 const INPUT = /\.(vmcs-state\.json|vmcsdump)$/;
 /** Where VMCS states and dumps are: by file name, or a dump editor (pasted text). */
-const SELECTOR: vscode.DocumentSelector = [{ language: 'vmcsdump' }, { pattern: '**/*.vmcs-state.json' }, { pattern: '**/*.vmcsdump' }];
+// Untitled JSON: a state pasted into a new editor and checked from the command.
+const SELECTOR: vscode.DocumentSelector = [{ language: 'vmcsdump' }, { pattern: '**/*.vmcs-state.json' }, { pattern: '**/*.vmcsdump' }, { language: 'json', scheme: 'untitled' }];
 
 export function registerEntryChecks(ctx: Ctx): void {
   let impl: EntryChecks | undefined;

@@ -343,6 +343,32 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     await wb.toast('VMCS: copied 0x1f');
   });
 
+  it('a Xen dump pasted into an untitled editor: checked from the command, its values decoded, the failing check on its line', async () => {
+    const file = join(FIXTURES, 'dumps', 'xen-4.19.vmcsdump');
+    await wb.command('File: New Untitled Text File');
+    await wb.page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ state: 'visible', timeout: 15000 });
+    await wb.page.keyboard.insertText(readFileSync(file, 'utf8'));
+    await wb.command('VMCS: Check VM-Entry State…');
+    await wb.toast(/VMCS on profile:.*1 failing/);
+    await wb.goToLine(lineOf(file, 'PinBased='));
+    const pin = await wb.hover('0000003f', 'Pin-based VM-execution controls');
+    assert.match(pin, /External-interrupt exiting/);
+    // The VMExit line's reason (the header prints it too).
+    const reason = await wb.hover('=80000021', 'Exit reason');
+    assert.match(reason, /33: VM-entry failure due to invalid guest state/);
+    await wb.goToLine(lineOf(file, '  CS: 0010'));
+    const cs = await wb.hover('0a09b', 'Guest CS access rights');
+    assert.match(cs, /code, execute\/read/);
+    await wb.page.keyboard.press('Control+Shift+M');
+    // On the lines of the fields the check reads: the interruptibility state among them.
+    const rows = wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'an external interrupt is injected with blocking by STI' });
+    await rows.first().waitFor({ state: 'visible', timeout: 30000 });
+    const at = `[Ln ${lineOf(file, 'Interruptibility = 00000009')}, Col`;
+    assert.ok((await rows.allInnerTexts()).some((t) => t.includes(at)), (await rows.allInnerTexts()).join(' / '));
+    await wb.page.keyboard.press('Control+Shift+M');
+    await wb.command('View: Revert and Close Editor');
+  });
+
   it('with vmcsInspector.targets "all", writes of "enable user wait and pause" and "enable PCONFIG" name the CPUs that reject them', async () => {
     const settingsFile = join(trustedWorkspace, '.vscode', 'settings.json');
     mkdirSync(join(trustedWorkspace, '.vscode'), { recursive: true });

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { catalogue } from '../../src/core/catalogue/catalogue';
 import { decodeExitReason, decodeField, decodeInstructionError, decodeQualification } from '../../src/core/decode/decode';
 import { readDump } from '../../src/core/dump/read';
-import { readInput } from '../../src/core/dump/input';
+import { fieldAt, readInput } from '../../src/core/dump/input';
 import { checkEntry } from '../../src/core/entry/engine';
 import { cpuFacts, entryCaps } from '../../src/core/entry/caps';
 import { coffeeLake } from './entry-states';
@@ -73,6 +73,20 @@ describe('dump readers', () => {
     const m = readDump(mailed);
     assert.equal(m.warnings[0].line, 1);
     assert.match(m.warnings[0].message, /^not a line of a Xen vmcs_dump_vcpu dump: "On Mon/);
+  });
+  it('finds the field at a position, also where a dump prints the same value again (Xen: exit reason in the header and the VMExit line)', () => {
+    const raw = text('xen-4.19.vmcsdump');
+    const lines = raw.split('\n');
+    const r = readInput(raw, 'xen-4.19.vmcsdump');
+    const header = lines[0].indexOf('80000021');
+    const exitLine = lines.findIndex((l) => l.includes('reason=80000021'));
+    const column = lines[exitLine].indexOf('reason=') + 'reason='.length;
+    assert.equal(fieldAt(r, 0, header + 2)?.encoding, 0x4402);
+    assert.equal(fieldAt(r, exitLine, column + 3)?.encoding, 0x4402);
+    assert.deepEqual(fieldAt(r, exitLine, column + 3)?.spot, { line: exitLine + 1, start: column, end: column + 8 });
+    assert.equal(fieldAt(r, exitLine, column - 2), undefined);
+    // Only the first spot counts for diagnostics.
+    assert.equal(r.spots.get(0x4402)!.line, 1);
   });
   it('strips dmesg, syslog, module, Xen console and quote prefixes, and Xen boot timestamps', () => {
     const lines = [

@@ -25,3 +25,10 @@ export function readInput(text: string, where: string, format: InputFormat = det
   }
   return { format, fields: state.fields, spots, msrLoad: state.msrLoad, warnings: [] };
 }
+
+/** The field whose value (or state-file key) is at a 0-based line and column, and where it is. */
+export function fieldAt(input: VmcsInput, line: number, character: number): { encoding: number; spot: FieldSpot } | undefined {
+  const hit = (s: FieldSpot) => s.line - 1 === line && character >= s.start && character < s.end;
+  for (const [encoding, spot] of input.spots) if (hit(spot)) return { encoding, spot };
+  return input.repeats?.find((r) => hit(r.spot));
+}

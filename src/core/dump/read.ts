@@ -22,6 +22,8 @@ export interface DumpRead {
   format: DumpFormat;
   fields: Map<number, bigint>;
   spots: Map<number, FieldSpot>;
+  /** Other places a dump prints the same value of a field (Xen's exit reason in the header and the VMExit line): hovers only. */
+  repeats?: { encoding: number; spot: FieldSpot }[];
   msrLoad?: MsrEntry[];
   warnings: { line: number; message: string }[];
 }
@@ -66,6 +68,7 @@ const widthOf = (encoding: number) => {
 class Collector {
   readonly fields = new Map<number, bigint>();
   readonly spots = new Map<number, FieldSpot>();
+  readonly repeats: NonNullable<DumpRead['repeats']> = [];
   readonly warnings: DumpRead['warnings'] = [];
 
   set(encoding: number, value: bigint, spot: FieldSpot, byte?: 'hi8' | 'lo8'): void {
@@ -81,6 +84,7 @@ class Collector {
       this.warnings.push({ line: spot.line, message: `${name} is ${hex(value)} here but ${hex(this.fields.get(encoding)!)} on line ${this.spots.get(encoding)!.line}: the first is kept` });
       return;
     }
+    if (!byte && this.spots.has(encoding)) this.repeats.push({ encoding, spot });
     this.fields.set(encoding, value);
     if (!this.spots.has(encoding) || byte) this.spots.set(encoding, spot);
   }
@@ -159,7 +163,7 @@ function readDialect(raw: string, format: 'kvm' | 'xen'): DumpRead {
   }
   // KVM prints its MSR-load list, whose length is the VM-entry MSR-load count, only when that count is not 0.
   if (msrLoad && loadHeader) out.set(0x4014, BigInt(msrLoad.length), loadHeader);
-  return { format, fields: out.fields, spots: out.spots, warnings: out.warnings, ...(msrLoad ? { msrLoad } : {}) };
+  return { format, fields: out.fields, spots: out.spots, repeats: out.repeats, warnings: out.warnings, ...(msrLoad ? { msrLoad } : {}) };
 }
 
 /** `NAME = value` (or `NAME: value`) lines with field names of any scheme or encodings; values are hex. */
@@ -191,7 +195,7 @@ function readList(raw: string): DumpRead {
     out.fields.set(full.encoding, merged);
     if (!out.spots.has(full.encoding)) out.spots.set(full.encoding, spot);
   }
-  return { format: 'list', fields: out.fields, spots: out.spots, warnings: out.warnings };
+  return { format: 'list', fields: out.fields, spots: out.spots, repeats: out.repeats, warnings: out.warnings };
 }
 
 export function readDump(raw: string, format: DumpFormat = detectFormat(raw)): DumpRead {
