@@ -1,7 +1,7 @@
 // `vmcs check <state-file|dump|->`: every VM-entry check on a VMCS state or dump against the source's capabilities.
 import { checkEntry } from '../core/entry/engine';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
-import { readInput as readVmcs } from '../core/dump/input';
+import { nothingRead, readInput as readVmcs } from '../core/dump/input';
 import { checkJson, sourceJson } from '../core/render/json';
 import { checkText, sourceText } from '../core/render/text';
 import { loadSource, printJson, readText, type Context } from './context';
@@ -19,6 +19,7 @@ export async function check(ctx: Context): Promise<number> {
   if (ctx.args.length !== 1) throw new UsageError('check takes one state file (*.vmcs-state.json) or dump, or - for stdin');
   const path = ctx.args[0];
   const read = readVmcs(readText(path), path === '-' ? '<stdin>' : path, formatOption(ctx.options.format));
+  if (!read.fields.size) throw new UsageError(nothingRead(path === '-' ? '<stdin>' : path, read));
   const { source, reasons, caps } = await loadSource(ctx);
   const report = checkEntry({ fields: read.fields, msrLoad: read.msrLoad }, entryCaps(caps), cpuFacts(caps));
   const input = { path, format: read.format, fields: read.fields, warnings: read.warnings };

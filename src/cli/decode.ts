@@ -1,7 +1,7 @@
 // `vmcs decode`: a field's value (or a whole dump) with every bit or sub-field named; VM-instruction errors, exit
 // reasons and exit qualifications by number.
 import { decodeExitReason, decodeField, decodeInstructionError, decodeQualification, hasDecoder, type Decoded } from '../core/decode/decode';
-import { readInput } from '../core/dump/input';
+import { nothingRead, readInput } from '../core/dump/input';
 import { catalogue } from '../core/catalogue/catalogue';
 import { hex, parseInteger } from '../core/catalogue/hex';
 import { decodedJson, sourceJson } from '../core/render/json';
@@ -35,6 +35,7 @@ export async function decode(ctx: Context): Promise<number> {
   // A dump or state file: every field it holds, decoded where the field has a layout.
   const text = readText(what, ' (decode takes <field> <value> or a dump file)');
   const input = readInput(text, what === '-' ? '<stdin>' : what, formatOption(ctx.options.format));
+  if (!input.fields.size) throw new UsageError(nothingRead(what === '-' ? '<stdin>' : what, input));
   const { source, reasons, caps } = await loadSource(ctx);
   const exitReason = input.fields.get(0x4402);
   const rows = [...input.fields].sort((x, y) => x[0] - y[0]).map(([encoding, value]) => {

@@ -7,7 +7,7 @@ import { catalogue } from '../core/catalogue/catalogue';
 import { hex } from '../core/catalogue/hex';
 import { lineOf } from '../core/catalogue/json-text';
 import { decodeField, hasDecoder } from '../core/decode/decode';
-import { fieldAt, readInput, type VmcsInput } from '../core/dump/input';
+import { fieldAt, nothingRead, readInput, type VmcsInput } from '../core/dump/input';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
 import { correctedValue } from '../core/entry/correct';
 import { CLASSES, checkEntry, type CheckResult, type EntryReport } from '../core/entry/engine';
@@ -202,6 +202,7 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
     if (!(await this.ctx.store.current())) return void vscode.window.showErrorMessage(vscode.l10n.t('VMCS: no capability source is available: {0}', this.ctx.store.lastError ?? ''));
     const c = this.check(doc);
     if (!c) return void vscode.window.showErrorMessage(vscode.l10n.t('VMCS: {0} is not a valid VMCS state file; see the Problems panel.', vscode.workspace.asRelativePath(doc.uri)));
+    if (!c.input.fields.size) return void vscode.window.showErrorMessage(`VMCS: ${nothingRead(vscode.workspace.asRelativePath(doc.uri), c.input)}`);
     await vscode.commands.executeCommand('vmcsInspector.entryChecks.focus');
     const { fail, notChecked } = c.report.counts;
     const read = c.input.warnings.length ? vscode.l10n.t(', {0} lines not read', c.input.warnings.length) : '';

@@ -190,6 +190,16 @@ describe('invalid input exits 2 with one vmcs: line', () => {
     expectUsage(['masks', '--source', 'cloud'], /unknown source/);
     expectUsage(['masks', '--source', 'profile:pentium-pro'], /unknown profile/);
   });
+  it('check and decode of an input with no field in it (nothing to check, not 227 checks left open)', () => {
+    const p = writeTemp('notes.txt', 'QEMU says hello\nand goodbye\n');
+    expectUsage(['check', p], /notes\.txt: no VMCS field read \(as list; line 1: not a "NAME = value" line: "QEMU says hello"\)/);
+    expectUsage(['check', p, '--format', 'kvm'], /no VMCS field read \(as kvm; line 1: not a line of a KVM dump_vmcs dump/);
+    expectUsage(['decode', p], /notes\.txt: no VMCS field read/);
+    expectUsage(['check', writeTemp('empty.vmcsdump', '\n')], /empty\.vmcsdump: no VMCS field read \(as list, the input is empty\)/);
+  });
+  it('a state file without its format key', () => {
+    expectUsage(['check', writeTemp('s.json', '{ "fields": { "GUEST_CR0": "0x31" } }'), '--format', 'vmcs-state'], /s\.json: format: expected "vmcs-state", got nothing \(the key is missing\)/);
+  });
   it('a missing snapshot file is a failed source: exit 1', () => {
     const r = runCli(['masks', '--source', 'snapshot:/nonexistent/x.vmcs.json']);
     assert.equal(r.status, 1);

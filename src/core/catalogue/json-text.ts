@@ -18,6 +18,7 @@ export function lineOf(text: string, path: JsonPath): number | undefined {
 }
 
 export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (the key is missing)';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);

@@ -32,3 +32,9 @@ export function fieldAt(input: VmcsInput, line: number, character: number): { en
   for (const [encoding, spot] of input.spots) if (hit(spot)) return { encoding, spot };
   return input.repeats?.find((r) => hit(r.spot));
 }
+
+/** An input with no field in it is no state to check (every check would be left open): what to say instead. */
+export function nothingRead(where: string, input: Pick<VmcsInput, 'format' | 'warnings'>): string {
+  const first = input.warnings[0];
+  return `${where}: no VMCS field read (as ${input.format}${first ? `; line ${first.line}: ${first.message}` : ', the input is empty'})`;
+}
