@@ -2,15 +2,12 @@
 // diagnostics on the failing fields' values, unread dump lines as warnings, and a hover that decodes each value.
 import type { Diagnostic, Hover } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { catalogue } from '../core/catalogue/catalogue';
 import type { CapabilitySet } from '../core/caps/capset';
-import { decodeField, hasDecoder } from '../core/decode/decode';
 import { fieldAt, readInput, type VmcsInput } from '../core/dump/input';
 import { StateError } from '../core/dump/state-file';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
 import { checkEntry, type EntryReport } from '../core/entry/engine';
-import { decodedMarkdown } from '../core/render/markdown';
-import { entryFindings, stateErrorLine } from '../core/render/entry-findings';
+import { entryFindings, entryValueMarkdown, stateErrorLine } from '../core/render/entry-findings';
 
 export const isDumpDocument = (uri: string): boolean => /\.vmcs-state\.json$|\.vmcsdump$/i.test(uri);
 
@@ -49,10 +46,6 @@ export function checkDump(doc: TextDocument, caps: CapabilitySet): { checked?: C
 export function dumpHover(c: CheckedDump, line: number, character: number, caps: CapabilitySet, sourceId: string): Hover | undefined {
   const at = fieldAt(c.input, line, character);
   if (!at) return undefined;
-  const { encoding, spot: s } = at;
-  const record = catalogue().byEncodingNumber(encoding)!;
-  const value = c.input.fields.get(encoding)!;
-  const decoded = hasDecoder(record) ? decodeField(record, value, { exitReason: c.input.fields.get(0x4402), masks: caps.of(record).masks }) : undefined;
-  const failing = c.report.checks.filter((k) => k.status === 'fail' && k.fields.includes(encoding));
-  return { contents: { kind: 'markdown', value: decodedMarkdown(record, value, decoded, failing, sourceId) }, range: { start: { line, character: s.start }, end: { line, character: s.end } } };
+  const { start, end } = at.spot;
+  return { contents: { kind: 'markdown', value: entryValueMarkdown(c.input, c.report, at.encoding, caps, sourceId) }, range: { start: { line, character: start }, end: { line, character: end } } };
 }

@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import { catalogue } from '../core/catalogue/catalogue';
 import { hex } from '../core/catalogue/hex';
 import { lineOf } from '../core/catalogue/json-text';
-import { decodeField, hasDecoder } from '../core/decode/decode';
 import { fieldAt, nothingRead, readInput, type VmcsInput } from '../core/dump/input';
 import { cpuFacts, entryCaps } from '../core/entry/caps';
 import { correctedValue } from '../core/entry/correct';
@@ -15,8 +14,7 @@ import { outcomeText } from '../core/entry/outcome';
 import type { CheckClass } from '../core/entry/rule';
 import { CLASS_TITLES, SECTION_TITLES } from '../core/entry/sections';
 import { StateError } from '../core/dump/state-file';
-import { decodedMarkdown } from '../core/render/markdown';
-import { entryFindings, stateErrorLine } from '../core/render/entry-findings';
+import { entryFindings, entryValueMarkdown, stateErrorLine } from '../core/render/entry-findings';
 import type { Ctx } from './ctx';
 
 /** For hovers on constants in source code, which the main bundle leaves to this one. */
@@ -152,11 +150,7 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
     const at = this.fieldAt(doc, position);
     const loaded = this.ctx.store.now;
     if (!at || !loaded) return undefined;
-    const record = catalogue().byEncodingNumber(at.encoding)!;
-    const value = at.c.input.fields.get(at.encoding)!;
-    const decoded = hasDecoder(record) ? decodeField(record, value, { exitReason: at.c.input.fields.get(0x4402), masks: loaded.caps.of(record).masks }) : undefined;
-    const checks = at.c.report.checks.filter((k) => k.status === 'fail' && k.fields.includes(at.encoding));
-    return new vscode.Hover(new vscode.MarkdownString(decodedMarkdown(record, value, decoded, checks, loaded.source.id)), at.range);
+    return new vscode.Hover(new vscode.MarkdownString(entryValueMarkdown(at.c.input, at.c.report, at.encoding, loaded.caps, loaded.source.id)), at.range);
   }
 
   /** Quick fix: copy the value the masks make of a field a mask check rejects. */
