@@ -24,6 +24,6 @@ export async function check(ctx: Context): Promise<number> {
   const report = checkEntry({ fields: read.fields, msrLoad: read.msrLoad }, entryCaps(caps), cpuFacts(caps));
   const input = { path, format: read.format, fields: read.fields, warnings: read.warnings };
   if (ctx.options.json) printJson(ctx, { source: sourceJson(source.id, caps.snapshot, reasons), ...checkJson(report, input) });
-  else ctx.out(`${sourceText(source.id, caps.snapshot, reasons)}\n${checkText(report, { ...input, fields: read.fields.size })}`);
+  else ctx.out(`${sourceText(source.id, caps.snapshot, reasons)}\n${checkText(report, input)}`);
   return report.counts.fail ? 1 : 0;
 }

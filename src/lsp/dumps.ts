@@ -17,7 +17,7 @@ export interface CheckedDump {
 }
 
 const ERROR = 1;
-const WARNING = 2;
+const SEVERITY = { error: ERROR, warning: 2, information: 3 } as const;
 
 /** The checks of a state or dump document, and their diagnostics. */
 export function checkDump(doc: TextDocument, caps: CapabilitySet): { checked?: CheckedDump; diagnostics: Diagnostic[] } {
@@ -35,7 +35,7 @@ export function checkDump(doc: TextDocument, caps: CapabilitySet): { checked?: C
   const diagnostics: Diagnostic[] = entryFindings(input, report).map((f) => ({
     range: f.line !== undefined ? lineRange(f.line - 1) : f.spot ? { start: { line: f.spot.line - 1, character: f.spot.start }, end: { line: f.spot.line - 1, character: f.spot.end } } : lineRange(0),
     message: f.message,
-    severity: f.severity === 'error' ? ERROR : WARNING,
+    severity: SEVERITY[f.severity],
     source: 'VMCS',
     code: f.code,
   }));

@@ -10,7 +10,7 @@ import { fieldAt, nothingRead, readInput, type VmcsInput } from '../core/dump/in
 import { cpuFacts, entryCaps } from '../core/entry/caps';
 import { correctedValue } from '../core/entry/correct';
 import { CLASSES, checkEntry, type CheckResult, type EntryReport } from '../core/entry/engine';
-import { outcomeText } from '../core/entry/outcome';
+import { outcomeText, reportedOutcome } from '../core/entry/outcome';
 import type { CheckClass } from '../core/entry/rule';
 import { CLASS_TITLES, SECTION_TITLES } from '../core/entry/sections';
 import { StateError } from '../core/dump/state-file';
@@ -21,6 +21,8 @@ import type { Ctx } from './ctx';
 export { decodeField, hasDecoder } from '../core/decode/decode';
 export { exitConstant } from '../core/decode/constants';
 export { exitConstantMarkdown } from '../core/render/exit-markdown';
+
+const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, information: vscode.DiagnosticSeverity.Information } as const;
 
 export const STATE_SUFFIX = '.vmcs-state.json';
 export const DUMP_SUFFIX = '.vmcsdump';
@@ -131,7 +133,7 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
     const whole = () => doc.lineAt(Math.max(0, (lineOf(c.text, ['fields']) ?? 1) - 1)).range;
     return entryFindings(c.input, c.report).map((f) => {
       const range = f.line !== undefined ? doc.lineAt(Math.min(f.line, doc.lineCount) - 1).range : f.spot && f.spot.line <= doc.lineCount ? new vscode.Range(f.spot.line - 1, f.spot.start, f.spot.line - 1, f.spot.end) : whole();
-      const d = new vscode.Diagnostic(range, f.message, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
       d.source = 'VMCS';
       d.code = f.code;
       return d;
@@ -200,7 +202,9 @@ export class EntryChecks implements vscode.TreeDataProvider<EntryNode>, vscode.H
     await vscode.commands.executeCommand('vmcsInspector.entryChecks.focus');
     const { fail, notChecked } = c.report.counts;
     const read = c.input.warnings.length ? vscode.l10n.t(', {0} lines not read', c.input.warnings.length) : '';
-    const message = vscode.l10n.t('VMCS on {0}: {1} ({2} failing, {3} not checked{4})', c.source, outcomeText(c.report.outcome), fail, notChecked, read);
+    const reported = reportedOutcome(c.input.fields, c.report.outcome);
+    const said = reported && !reported.agrees ? `; ${reported.text}` : '';
+    const message = vscode.l10n.t('VMCS on {0}: {1} ({2} failing, {3} not checked{4}){5}', c.source, outcomeText(c.report.outcome), fail, notChecked, read, said);
     if (fail) void vscode.window.showWarningMessage(message);
     else void vscode.window.showInformationMessage(message);
   }

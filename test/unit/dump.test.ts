@@ -2,7 +2,8 @@
 // the value decoders, with expectations worked out by hand from the formats and the SDM's bit layouts.
 import fc from 'fast-check';
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { catalogue } from '../../src/core/catalogue/catalogue';
@@ -10,6 +11,8 @@ import { decodeExitReason, decodeField, decodeInstructionError, decodeQualificat
 import { readDump } from '../../src/core/dump/read';
 import { fieldAt, readInput } from '../../src/core/dump/input';
 import { checkEntry } from '../../src/core/entry/engine';
+import { reportedOutcome } from '../../src/core/entry/outcome';
+import { entryFindings } from '../../src/core/render/entry-findings';
 import { cpuFacts, entryCaps } from '../../src/core/entry/caps';
 import { coffeeLake } from './entry-states';
 import { ROOT, runCli } from './helpers';
@@ -87,6 +90,50 @@ describe('dump readers', () => {
     assert.equal(fieldAt(r, exitLine, column - 2), undefined);
     // Only the first spot counts for diagnostics.
     assert.equal(r.spots.get(0x4402)!.line, 1);
+  });
+  it('reads dumps pasted indented (a Markdown code block) or behind a code fence fused to the first line', () => {
+    const kvm = ['    [ 7058.291757] *** Guest State ***', '    [ 7058.291776] RFLAGS=0x00000002         DR7 = 0x0000000000000400', '  [ 7058.291829] *** Control State ***', '\t[ 7058.291838] VMEntry: intr_info=800000d1 errcode=00000000 ilen=00000000'];
+    const r = readDump(kvm.join('\n'));
+    assert.equal(r.format, 'kvm');
+    assert.deepEqual([r.fields.get(0x6820), r.fields.get(0x681a), r.fields.get(0x4016), r.fields.get(0x401a)], [0x2n, 0x400n, 0x800000d1n, 0n]);
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(r.spots.get(0x4016), { line: 4, start: kvm[3].indexOf('800000d1'), end: kvm[3].indexOf('800000d1') + 8 });
+    const xen = readDump(['```(XEN) d1v0 vmentry failure (reason 0x80000021): Invalid guest state (0)', '(XEN) *** Guest State ***', '(XEN) CR3 = 0x0000000001000000', '```'].join('\n'));
+    assert.deepEqual([xen.fields.get(0x4402), xen.fields.get(0x6802)], [0x80000021n, 0x1000000n]);
+    assert.deepEqual(xen.warnings.map((w) => w.line), [4]);
+  });
+  it('warns about a line cut off inside a value instead of reading it as two values (Xen columns)', () => {
+    const r = readDump(['(XEN) *** Guest State ***', '(XEN)        sel  attr  limit   base', '(XEN) IDTR:            00000', '(XEN)   GS: 0000 1c000 ffff', '(XEN)   FS: 0000 1c000 ffffffff 00007f11a2fb5740'].join('\n'), 'xen');
+    assert.deepEqual(r.warnings.map((w) => w.line), [3, 4]);
+    for (const f of [0x4812, 0x6818, 0x480a, 0x6810, 0x481e]) assert.equal(r.fields.has(f), false, `field ${f.toString(16)}`);
+    assert.deepEqual([r.fields.get(0x481c), r.fields.get(0x4808), r.fields.get(0x680e)], [0x1c000n, 0xffffffffn, 0x7f11a2fb5740n]);
+  });
+  it("reads HAXM's dump_vmcs lines (encoding, its name, value), through DebugView's columns", () => {
+    const r = readDump(['00008149\t1.46222651\thaxm_warning: 4402 VM_EXIT_INFO_REASON: 80000021\t', '00008156\t1.46237135\thaxm_warning: 6400 VM_EXIT_INFO_QUALIFICATION: 0', 'haxm_warning: 6820 GUEST_RFLAGS: 10002'].join('\n'));
+    assert.equal(r.format, 'list');
+    assert.deepEqual([r.fields.get(0x4402), r.fields.get(0x6400), r.fields.get(0x6820)], [0x80000021n, 0n, 0x10002n]);
+    assert.deepEqual(r.warnings, []);
+  });
+  it("sets what the dump's exit reason says the CPU reported beside the prediction", () => {
+    const failure = (o: 'vmfail' | 'enters' | 33) =>
+      o === 'vmfail' ? ({ result: 'vmfail', error: 7 } as const) : o === 'enters' ? ({ result: 'enters' } as const) : ({ result: 'entry-failure', exitReason: 0x80000021, qualification: 0 } as const);
+    const fields = new Map([[0x4402, 0x80000021n]]);
+    assert.equal(reportedOutcome(new Map(), failure('vmfail')), undefined);
+    assert.equal(reportedOutcome(new Map([[0x4402, 0x30n]]), failure('vmfail')), undefined); // an ordinary exit: no VM-entry failure
+    assert.deepEqual(reportedOutcome(fields, failure(33)), { exitReason: 0x80000021, agrees: true, text: "the dump's exit reason is 33 (VM-entry failure due to invalid guest state), as predicted" });
+    const vmfail = reportedOutcome(fields, failure('vmfail'))!;
+    assert.equal(vmfail.agrees, false);
+    assert.match(vmfail.text, /the control checks passed, so the capability source is not that CPU's/);
+    assert.match(reportedOutcome(fields, failure('enters'))!.text, /no check here fails: the failing check is one this state cannot show/);
+    assert.match(reportedOutcome(fields, { result: 'undecided', because: 'x', ifOpenPass: failure('vmfail') })!.text, /control checks passed/);
+    // In the findings: an information note on the exit-reason value of the dump.
+    // The pin-based fixture with the exit reason a CPU whose masks allow its controls would have written.
+    const raw = text('kvm-5.15-pin-based.vmcsdump').replace('reason=00000000', 'reason=80000021');
+    const input = readInput(raw, 'kvm-5.15-pin-based.vmcsdump');
+    const report = checkEntry({ fields: input.fields, msrLoad: input.msrLoad }, entryCaps(caps), cpuFacts(caps));
+    const note = entryFindings(input, report).filter((f) => f.code === 'reported-outcome');
+    assert.equal(input.fields.get(0x4402), 0x80000021n);
+    assert.deepEqual(note.map((f) => [f.severity, f.spot]), [['information', input.spots.get(0x4402)]]);
   });
   it('strips dmesg, syslog, module, Xen console and quote prefixes, and Xen boot timestamps', () => {
     const lines = [
@@ -209,6 +256,13 @@ describe('vmcs decode and vmcs check on dumps', () => {
     assert.equal(out.input.warnings.length, 1);
     assert.equal(out.outcome.result, 'undecided');
     assert.equal(out.outcome.ifOpenPass.exitReason, '0x80000021');
+    assert.deepEqual(out.reported, { exitReason: '0x80000021', agrees: true, text: "the dump's exit reason is 33 (VM-entry failure due to invalid guest state), as predicted" });
+    const p = join(mkdtempSync(join(tmpdir(), 'vmcs-dump-')), 'pin.vmcsdump');
+    writeFileSync(p, text('kvm-5.15-pin-based.vmcsdump').replace('reason=00000000', 'reason=80000021'));
+    const pin = runCli(['check', p, '--source', 'profile:coffeelake-i7-9750h']);
+    assert.match(pin.stdout, /\noutcome: VMfailValid, VM-instruction error 7 .*\nreported: the dump's exit reason is 33 .*: on the CPU that wrote it the control checks passed/);
+    const mailed = runCli(['check', join(DUMPS, 'xen-4.14-mailed.vmcsdump'), '--source', 'profile:coffeelake-i7-9750h']);
+    assert.match(mailed.stdout, /\nwarning: line 1: not a line of a Xen vmcs_dump_vcpu dump: "On Mon/);
     const bad = runCli(['check', join(DUMPS, 'xen-4.19.vmcsdump'), '--format', 'nope']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^vmcs: --format "nope": expected one of vmcs-state, kvm, xen, list\n$/);

@@ -1,10 +1,16 @@
 // What a pasted dump carries besides its lines: quoted-printable mail encoding, '>' quotes (also HTML-escaped),
-// syslog and dmesg prefixes, KVM's module prefix, Xen's console prefix and timestamps.
+// indentation and code fences, syslog, dmesg and DebugView prefixes, KVM's and HAXM's module prefixes, Xen's console prefix and timestamps.
 const SYSLOG = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: /;
 const DMESG_TIME = /^\[\s*\d+\.\d+\]\s?/;
-const KVM_PREFIX = /^(?:kvm_intel|kvm): /;
+// Module prefixes: KVM's, and HAXM's log levels (its dump_vmcs prints "%04x %s: %llx", core/vmx.c vmread_dump).
+const KVM_PREFIX = /^(?:kvm_intel|kvm|haxm_(?:warning|error|info|debug|panic)): /;
+// Sysinternals DebugView's columns (line number, time), where HAXM's log is read on Windows.
+const DEBUGVIEW = /^\d+\t\d+(?:\.\d+)?\t/;
 const XEN_PREFIX = /^\(XEN\) (?:\[[^\]]*\] )?/;
 const QUOTE = /^(?:\s*(?:>|&gt;))+ ?/;
+// A Markdown indented code block or a pasted log's own indentation; a code fence fused to the first line.
+const INDENT = /^[ \t]+/;
+const FENCE = /^(?:`{3,}|~{3,})(?=[([*])/;
 
 /** Undoes quoted-printable soft line breaks and =XX escapes when the text looks QP-encoded. */
 export function unquotePrintable(text: string): string {
@@ -41,8 +47,12 @@ export function cleanLines(raw: string): CleanLine[] {
       }
       return !!m;
     };
+    strip(INDENT);
+    strip(FENCE);
     strip(QUOTE);
+    strip(INDENT);
     strip(SYSLOG);
+    strip(DEBUGVIEW);
     strip(DMESG_TIME);
     strip(KVM_PREFIX);
     strip(XEN_PREFIX);

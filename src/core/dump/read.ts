@@ -166,14 +166,16 @@ function readDialect(raw: string, format: 'kvm' | 'xen'): DumpRead {
   return { format, fields: out.fields, spots: out.spots, repeats: out.repeats, warnings: out.warnings, ...(msrLoad ? { msrLoad } : {}) };
 }
 
-/** `NAME = value` (or `NAME: value`) lines with field names of any scheme or encodings; values are hex. */
+/** `NAME = value` (or `NAME: value`) lines with field names of any scheme or encodings, and HAXM's `<encoding> <name>: <value>`; values are hex. */
 function readList(raw: string): DumpRead {
   const out = new Collector();
   const highGiven = new Set<number>();
   const originals = raw.split(/\r?\n/);
   for (const l of cleanLines(raw)) {
     if (!l.text || /^(#|\/\/)/.test(l.text)) continue;
-    const m = /^([A-Za-z_][\w:.>\-[\]()]*|0x[0-9a-fA-F]{1,4})\s*[=:]\s*(?:0x)?([0-9a-fA-F]+)\s*[,;]?\s*(?:(?:#|\/\/).*)?$/.exec(l.text);
+    // HAXM's dump: "<encoding> <its name>: <value>"; the encoding says which field.
+    const haxm = /^([0-9a-fA-F]{4})\s+[A-Za-z_]\w*:\s*([0-9a-fA-F]+)$/.exec(l.text);
+    const m = haxm ? ([haxm[0], `0x${haxm[1]}`, haxm[2]] as const) : /^([A-Za-z_][\w:.>\-[\]()]*|0x[0-9a-fA-F]{1,4})\s*[=:]\s*(?:0x)?([0-9a-fA-F]+)\s*[,;]?\s*(?:(?:#|\/\/).*)?$/.exec(l.text);
     const record = m && catalogue().find(m[1]);
     if (!m || !record) {
       out.warnings.push({ line: l.line, message: m ? `unknown VMCS field ${JSON.stringify(m[1])}` : `not a "NAME = value" line: ${JSON.stringify(l.text.length > 60 ? l.text.slice(0, 60) + '…' : l.text)}` });

@@ -6,6 +6,7 @@ import { decodeField, hasDecoder } from '../decode/decode';
 import type { VmcsInput } from '../dump/input';
 import type { FieldSpot } from '../dump/read';
 import type { EntryReport } from '../entry/engine';
+import { reportedOutcome } from '../entry/outcome';
 import { decodedMarkdown } from './markdown';
 
 export interface EntryFinding {
@@ -13,7 +14,7 @@ export interface EntryFinding {
   spot?: FieldSpot;
   /** A 1-based line for a dump line that was not read. */
   line?: number;
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'information';
   code: string;
   message: string;
 }
@@ -28,6 +29,9 @@ export function entryFindings(input: VmcsInput, report: EntryReport): EntryFindi
     for (const spot of spots) out.push({ spot, severity: 'error', code: check.id, message });
   }
   for (const w of input.warnings) out.push({ line: w.line, severity: 'warning', code: 'dump-line', message: w.message });
+  // What the dump says the CPU reported, where the checks predict otherwise: on its exit-reason value.
+  const reported = reportedOutcome(input.fields, report.outcome);
+  if (reported && !reported.agrees) out.push({ spot: input.spots.get(0x4402), severity: 'information', code: 'reported-outcome', message: reported.text });
   return out;
 }
 

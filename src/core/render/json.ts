@@ -1,7 +1,7 @@
 // The JSON shapes of the CLI contract (DESIGN.md §4): every 64-bit value as a "0x…" string.
 import type { Decoded } from '../decode/decode';
 import type { Decided, EntryReport } from '../entry/engine';
-import { outcomeText } from '../entry/outcome';
+import { outcomeText, reportedOutcome } from '../entry/outcome';
 import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
 import { CONTROL_BY_KEY, type ControlBit } from '../catalogue/controls';
 import type { BitState } from '../caps/masks';
@@ -121,9 +121,16 @@ export function checkJson(report: EntryReport, input: { path: string; format: st
   return {
     input: { path: input.path, format: input.format, fields: Object.fromEntries([...input.fields].map(([k, v]) => [hex(BigInt(k), 4), hex(v)])), warnings: input.warnings },
     outcome: { ...outcome, text: outcomeText(o) },
+    ...reportedJson(input.fields, o),
     checks: report.checks.map((c) => ({ id: c.id, section: c.section, class: c.class, status: c.status, fields: c.fields.map((f) => hex(BigInt(f), 4)), message: c.message, ...(c.hint ? { hint: c.hint } : {}) })),
     counts: report.counts,
   };
+}
+
+/** `reported`: the VM-entry failure the dump's exit-reason field holds, and whether the prediction agrees. */
+function reportedJson(fields: ReadonlyMap<number, bigint>, o: EntryReport['outcome']) {
+  const r = reportedOutcome(fields, o);
+  return r ? { reported: { exitReason: hex(BigInt(r.exitReason)), agrees: r.agrees, text: r.text } } : {};
 }
 
 export function decodedJson(d: Decoded, field?: { encoding: number; name: string }) {

@@ -1,7 +1,7 @@
 // Plain-text rendering for the terminal: aligned tables, hex and nibble-grouped binary.
 import type { Decoded } from '../decode/decode';
 import type { EntryReport } from '../entry/engine';
-import { outcomeText } from '../entry/outcome';
+import { outcomeText, reportedOutcome } from '../entry/outcome';
 import type { Catalogue, FieldRecord } from '../catalogue/catalogue';
 import { CONTROL_BY_KEY, type ControlBit } from '../catalogue/controls';
 import { bitRanges, hex, nibbles } from '../catalogue/hex';
@@ -170,8 +170,13 @@ const STATUS_LABEL = { fail: 'FAIL', 'not-checked': 'NOT CHECKED', pass: 'pass' 
 
 /** `vmcs check`: the outcome, failing checks with section and hint, not-checked ones with why (grouped by the field a
  * partial state lacks), then the counts. */
-export function checkText(report: EntryReport, input: { path: string; format: string; fields: number }, all = false): string {
-  const lines = [`input: ${input.path} (${input.format}, ${input.fields} fields)`, `outcome: ${outcomeText(report.outcome)}`, ''];
+export function checkText(report: EntryReport, input: { path: string; format: string; fields: ReadonlyMap<number, bigint>; warnings?: readonly { line: number; message: string }[] }, all = false): string {
+  const lines = [`input: ${input.path} (${input.format}, ${input.fields.size} fields)`];
+  for (const w of input.warnings ?? []) lines.push(`warning: line ${w.line}: ${w.message}`);
+  lines.push(`outcome: ${outcomeText(report.outcome)}`);
+  const reported = reportedOutcome(input.fields, report.outcome);
+  if (reported) lines.push(`reported: ${reported.text}`);
+  lines.push('');
   const lacking = new Map<string, string[]>();
   for (const c of report.checks) {
     if (c.status === 'pass' && !all) continue;
