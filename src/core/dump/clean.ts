@@ -1,5 +1,6 @@
 // What a pasted dump carries besides its lines: quoted-printable mail encoding, '>' quotes (also HTML-escaped),
-// indentation and code fences, syslog, dmesg and DebugView prefixes, KVM's and HAXM's module prefixes, Xen's console prefix and timestamps.
+// indentation and code fences, syslog, dmesg and DebugView prefixes, KVM's and HAXM's module prefixes, Xen's console
+// prefix and timestamps.
 const SYSLOG = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: /;
 const DMESG_TIME = /^\[\s*\d+\.\d+\]\s?/;
 // Module prefixes: KVM's, and HAXM's log levels (its dump_vmcs prints "%04x %s: %llx", core/vmx.c vmread_dump).

@@ -39,7 +39,7 @@ export function reportedOutcome(fields: ReadonlyMap<number, bigint>, predicted: 
   if (o.result === 'entry-failure' && (o.exitReason & 0xffff) === basic) return { exitReason, agrees: true, text: `${said}, as predicted` };
   const text =
     o.result === 'vmfail'
-      ? `${said}: on the CPU that wrote it the ${o.error === 7 ? 'control' : 'host-state'} checks passed, so the capability source is not that CPU's (check with --source set to a snapshot or profile of it)`
+      ? `${said}: on the CPU that wrote it the ${o.error === 7 ? 'control' : 'host-state'} checks passed, so the capability source is not that CPU's: check with its profile or a snapshot of it`
       : o.result === 'enters'
         ? `${said}, but no check here fails: the failing check is one this state cannot show (memory, CPUID, or a field the dump lacks)`
         : `${said}, but the checks predict exit reason ${o.exitReason & 0xffff}`;
