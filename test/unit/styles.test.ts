@@ -52,7 +52,7 @@ const files = readdirSync(DIR).filter((f) => /\.(c|cpp|rs|h)$/.test(f));
 
 describe('naming styles of public hypervisors (annotated fixtures)', () => {
   it('has a fixture per style', () => {
-    for (const f of ['hyperdbg.c', 'gbhv.c', 'hv.cpp', 'bareflank.cpp', 'hyperplatform.cpp', 'hvpp.cpp', 'arceos.rs', 'rust_x86.rs', 'rustyvisor.rs', 'kvm_nested.c', 'xen_vmx.c', 'bhyve_old.c', 'acrn.c', 'haxm.c', 'simplevisor.c', 'noirvisor.c', 'virtualbox.cpp', 'rvm15.rs', 'ksm.c', 'own_names.c', 'policy.c']) {
+    for (const f of ['hyperdbg.c', 'gbhv.c', 'hv.cpp', 'bareflank.cpp', 'hyperplatform.cpp', 'hvpp.cpp', 'arceos.rs', 'rust_x86.rs', 'rustyvisor.rs', 'kvm_nested.c', 'xen_vmx.c', 'bhyve_old.c', 'acrn.c', 'haxm.c', 'simplevisor.c', 'noirvisor.c', 'virtualbox.cpp', 'rvm15.rs', 'ksm.c', 'kvm_unit_tests.c', 'own_names.c', 'policy.c']) {
       assert.ok(files.includes(f), f);
     }
   });

@@ -21,6 +21,8 @@ import rvm15 from './rvm15.json';
 import noirvisor from './noirvisor.json';
 import ksm from './ksm.json';
 import rustyvisor from './rustyvisor.json';
+import kvmUnitTests from './kvm-unit-tests.json';
+import kvmUnitTestsShort from './kvm-unit-tests-short.json';
 
 export interface AliasTable {
   scheme: string;
@@ -43,4 +45,4 @@ export interface AliasTable {
 }
 
 /** In the order hovers and lookups list them. */
-export const ALIAS_TABLES: readonly AliasTable[] = [apple, linux, xen, bhyve, qemu, virtualbox, acrn, rustX86, haxm, ia32doc, hyperplatform, hvpp, hvppC, bareflank, bfvmm, simplevisor, noirvisor, ksm, arceos, rvm15, rustyvisor, vmcs12];
+export const ALIAS_TABLES: readonly AliasTable[] = [apple, linux, xen, bhyve, qemu, virtualbox, acrn, rustX86, haxm, ia32doc, hyperplatform, hvpp, hvppC, bareflank, bfvmm, simplevisor, noirvisor, ksm, arceos, rvm15, rustyvisor, kvmUnitTests, kvmUnitTestsShort, vmcs12];

@@ -15,6 +15,7 @@ import bhyve from './bhyve.json';
 import ksm from './ksm.json';
 import xvisor from './xvisor.json';
 import rustyvisor from './rustyvisor.json';
+import kvmUnitTests from './kvm-unit-tests.json';
 
 export interface BitAliasTable {
   scheme: string;
@@ -28,4 +29,4 @@ export interface BitAliasTable {
   bits: Record<string, string[]>;
 }
 
-export const BIT_ALIAS_TABLES: readonly BitAliasTable[] = [apple, linux, xen, bhyve, qemu, virtualbox, acrn, haxm, ia32doc, rustX86, simplevisor, bfvmm, ksm, xvisor, rustyvisor];
+export const BIT_ALIAS_TABLES: readonly BitAliasTable[] = [apple, linux, xen, bhyve, qemu, virtualbox, acrn, haxm, ia32doc, rustX86, simplevisor, bfvmm, ksm, xvisor, rustyvisor, kvmUnitTests];
