@@ -214,7 +214,7 @@ describe('editor, trusted workspace', { timeout: 600000 }, () => {
     ['rvm15.rs', 'SECONDARY_VM_EXEC_CONTROL', 'Secondary processor-based VM-execution controls'],
     ['ksm.c', 'VE_INFO_ADDRESS', 'Virtualization-exception information address'],
     ['bhyve_old.c', 'PROCBASED2_RDRAND_EXITING', 'RDRAND exiting'],
-    ['kvm_unit_tests.c', 'CPU_EXEC_CTRL0', 'Primary processor-based VM-execution controls'],
+    ['kvm_unit_tests.c', 'PIN_CONTROLS', 'Pin-based VM-execution controls'],
     ['kvm_unit_tests.c', 'ENT_LOAD_EFER', 'Load IA32_EFER'],
   ];
   for (const [file, word, names] of STYLES) {

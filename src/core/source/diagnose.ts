@@ -2,7 +2,7 @@
 // writes to read-only fields, and writes to fields the CPU does not have. Each finding carries its fixes.
 import { bitInfo } from '../catalogue/bits';
 import type { CapabilitySet } from '../caps/capset';
-import { CONTROL_BY_FIELD, CONTROL_BY_KEY, parseCapabilityBit } from '../catalogue/controls';
+import { bitNameOf, CONTROL_BY_FIELD, CONTROL_BY_KEY, parseCapabilityBit } from '../catalogue/controls';
 import { bitRanges, hex } from '../catalogue/hex';
 import { adjust, type Violation } from '../caps/masks';
 import { writeViolations, writtenMasks } from '../caps/write-check';
@@ -68,6 +68,22 @@ function describeViolations(vs: Finding['violations'], sourceId: string): string
 }
 
 /**
+ * The names by which the conditions around a write test every bit it sets that this CPU lacks (`if (ctrl_cpu_rev[1].clr
+ * & CPU_VINTD) vmcs_write(CPU_EXEC_CTRL1, CPU_VINTD)`): such a write runs only on CPUs that have them (DESIGN.md §7).
+ * Undefined when a violation is a bit that must be 1, or a bit no condition names.
+ */
+function guardedBits(scan: ScanResult, w: ScanWrite, control: string, violations: readonly Violation[]): string[] | undefined {
+  if (violations.some((v) => v.state !== 'must-be-0')) return undefined;
+  const tested = new Map<number, string>();
+  for (const name of scan.guardsAt(w.field.start)) {
+    const b = bitNameOf(name) ?? bitNameOf(name.split('::').pop()!);
+    if (b && b.bit.control === control && !tested.has(b.bit.bit)) tested.set(b.bit.bit, name);
+  }
+  if (!violations.every((v) => tested.has(v.bit))) return undefined;
+  return [...new Set(violations.map((v) => tested.get(v.bit)!))];
+}
+
+/**
  * Findings on the selected CPU, and with `targets` one more per constant write that some of those CPUs reject (a write
  * to a field some lack is left alone, as on the selected CPU: real code tests the feature first).
  */
@@ -114,18 +130,19 @@ export function diagnose(scan: ScanResult, caps: CapabilitySet, sourceId: string
     const named = violations.map((v) => ({ ...v, name: bitInfo(w.record, v.bit)?.name ?? '' }));
     const adjusted = adjust(masks, value);
     const control = CONTROL_BY_FIELD.get(record.encoding);
+    const guard = control && w.record.access === 'full' ? guardedBits(scan, w, control.key, named) : undefined;
     const context = control ? scan.fileContext() : undefined;
     const capVar = control && context?.capabilityVars.get(control.key);
     const helper = context?.adjustHelper;
     const wrapped = helper && helper.args === 2 && capVar ? `${helper.name}(${capVar}, ${w.value.text})` : helper && helper.args === 1 && control ? `${helper.name}(${w.value.text})` : undefined;
     out.push({
       kind: 'value',
-      severity: policy.value,
+      severity: guard ? 'hint' : policy.value,
       write: w,
       violations: named,
       adjusted,
       ...(wrapped ? { wrapped } : {}),
-      message: `writes ${hex(w.constant)} to ${record.name}: ${describeViolations(named, sourceId)}`,
+      message: `writes ${hex(w.constant)} to ${record.name}: ${describeViolations(named, sourceId)}${guard ? `; the write runs only behind a test of ${guard.join(', ')}` : ''}`,
     });
   }
   return out;

@@ -8,6 +8,7 @@ import { ANY_LANGUAGE } from '../catalogue/languages';
 import { PARAMETRIC, parametricField } from '../catalogue/parametric';
 import { evaluate } from './expr';
 import { CODE, ENCODING, Found, MACRO, RAW, type Worked } from './found';
+import { guardNames } from './guards';
 import { lexSource, type SourceCode } from './lexer';
 import { namesFor, PATH, usesIn, type FieldRef, type Known } from './names';
 
@@ -40,6 +41,8 @@ export interface ScanResult {
   writes: ScanWrite[];
   /** What a quick fix may reuse from the file; computed only when asked. */
   fileContext: () => FileContext;
+  /** The identifiers in the conditions of the `if`s whose then-branch holds an offset (guards.ts). */
+  guardsAt: (offset: number) => string[];
 }
 
 export interface FileContext {
@@ -319,6 +322,7 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
       return (writes ??= found.writes());
     },
     fileContext: () => (context ??= fileContext(src)),
+    guardsAt: (offset) => guardNames(src.code, offset),
   };
 }
 
