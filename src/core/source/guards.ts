@@ -61,7 +61,7 @@ function unmatchedBrace(code: string, pos: number): number {
 }
 
 /** What opens a block: an `if`'s condition, 'function' for a function body, '' for anything else (else, loops, …). */
-function blockHead(code: string, open: number): string | 'function' | undefined {
+function blockHead(code: string, open: number): string {
   let i = open - 1;
   while (i >= 0 && /\s/.test(code[i])) i--;
   if (code[i] !== ')') return /\b(?:else|do)$/.test(code.slice(Math.max(0, i - 5), i + 1)) || code[i] === '=' || code[i] === ',' ? '' : 'function';
